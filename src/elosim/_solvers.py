@@ -1,0 +1,325 @@
+"""Likelihood pieces and solvers for Bradley-Terry models with ties, on pair counts.
+
+Parameters are natural log-strengths ``lam`` (one per item) and, for the tie
+models, one tie parameter ``tau``:
+
+* ``"half"``: a tie is half a win for each side (quasi-likelihood, LMArena).
+  ``P(i beats j) = sigmoid(d)`` with ``d = lam_i - lam_j``. No ``tau``.
+* ``"davidson"`` (Davidson 1970): ``P(i) : P(j) : P(tie) = pi_i : pi_j : nu sqrt(pi_i pi_j)``,
+  ``tau = log(nu)``.
+* ``"rao-kupper"`` (Rao & Kupper 1967): ``P(i beats j) = sigmoid(d - eta)``, ``theta = exp(eta)``,
+  ``tau = log(eta)`` so that ``theta > 1``.
+
+Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (columns:
+``i`` won, ``j`` won, tie) for the pairs ``(pair_i, pair_j)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit, log_expit
+
+Array = NDArray[np.float64]
+
+TIE_MODELS = ("half", "davidson", "rao-kupper")
+
+
+@dataclass
+class PairTerms:
+    """Per-pair log-likelihood, score and information in ``(d, tau)``."""
+
+    loglik: Array  # (..., P)
+    g_d: Array  # (..., P)   d loglik / d d
+    g_t: Array  # (..., P)   d loglik / d tau (zeros for "half")
+    h_dd: Array  # (..., P)  minus second derivatives (observed information)
+    h_dt: Array
+    h_tt: Array
+
+
+def outcome_scores(model: str, d: Array, tau: float) -> tuple[Array, Array, Array]:
+    """Per-vote scores for each outcome and model probabilities.
+
+    Returns ``a`` (d-score), ``c`` (tau-score), ``prob`` with a trailing axis of length 3
+    (i won, j won, tie). For ``"half"``, ``prob`` holds ``(p, 1 - p, 0)``, ``c`` is zero and
+    the tie score is ``1/2 - p``.
+    """
+    if model == "half":
+        p = expit(d)
+        a = np.stack([1.0 - p, -p, 0.5 - p], axis=-1)
+        c = np.zeros_like(a)
+        prob = np.stack([p, 1.0 - p, np.zeros_like(p)], axis=-1)
+        return a, c, prob
+    if model == "davidson":
+        nu = np.exp(tau)
+        logd = np.logaddexp(np.logaddexp(d / 2, -d / 2), tau)
+        pi = np.exp(d / 2 - logd)
+        pj = np.exp(-d / 2 - logd)
+        pt = np.exp(tau - logd)
+        half_diff = (pi - pj) / 2
+        a = np.stack([0.5 - half_diff, -0.5 - half_diff, -half_diff], axis=-1)
+        c = np.stack([-pt, -pt, 1.0 - pt], axis=-1)
+        del nu
+        return a, c, np.stack([pi, pj, pt], axis=-1)
+    # rao-kupper
+    eta = np.exp(tau)
+    s1 = expit(eta - d)  # 1 - P(i wins)
+    s2 = expit(d + eta)  # 1 - P(j wins)
+    q1 = 1.0 - s1
+    q2 = 1.0 - s2
+    dlog_e2 = 2.0 / (-np.expm1(-2.0 * eta))  # 2 e^{2eta} / (e^{2eta} - 1)
+    a = np.stack([s1, -s2, q2 - q1], axis=-1)
+    c_eta = np.stack([-s1, -s2, dlog_e2 - s1 - s2], axis=-1)
+    prob = np.stack([q1, q2, np.clip(1.0 - q1 - q2, 0.0, 1.0)], axis=-1)
+    return a, eta * c_eta, prob
+
+
+def pair_terms(model: str, table: Array, d: Array, tau: float) -> PairTerms:
+    """Log-likelihood and its first two derivatives in ``(d, tau)`` per pair."""
+    w_i, w_j, t = table[..., 0], table[..., 1], table[..., 2]
+    n = w_i + w_j + t
+    if model == "half":
+        yi = w_i + 0.5 * t
+        yj = w_j + 0.5 * t
+        lp, lq = log_expit(d), log_expit(-d)
+        p = expit(d)
+        ll = _xlogy(yi, lp) + _xlogy(yj, lq)
+        z = np.zeros_like(d * n)
+        return PairTerms(ll, yi - n * p, z, n * p * (1.0 - p), z, z)
+    if model == "davidson":
+        logd = np.logaddexp(np.logaddexp(d / 2, -d / 2), tau)
+        pi = np.exp(d / 2 - logd)
+        pj = np.exp(-d / 2 - logd)
+        pt = np.exp(tau - logd)
+        ll = (w_i - w_j) * d / 2 + t * tau - n * logd
+        g_d = (w_i - w_j) / 2 - n * (pi - pj) / 2
+        g_t = t - n * pt
+        h_dd = n * ((pi + pj) / 4 - (pi - pj) ** 2 / 4)
+        h_dt = -n * (pi - pj) * pt / 2
+        h_tt = n * pt * (1.0 - pt)
+        return PairTerms(ll, g_d, g_t, h_dd, h_dt, h_tt)
+    # rao-kupper, with eta = exp(tau)
+    eta = np.exp(tau)
+    l1 = log_expit(d - eta)
+    l2 = log_expit(-d - eta)
+    log_e2m1 = 2 * eta + np.log(-np.expm1(-2.0 * eta))  # log(e^{2eta} - 1)
+    lt = log_e2m1 - np.logaddexp(d, eta) - np.logaddexp(-d, eta)
+    ll = _xlogy(w_i, l1) + _xlogy(w_j, l2) + _xlogy(t, lt)
+    s1 = expit(eta - d)
+    s2 = expit(d + eta)
+    q1, q2 = 1.0 - s1, 1.0 - s2
+    v1, v2 = s1 * q1, s2 * q2
+    dlog_e2 = 2.0 / (-np.expm1(-2.0 * eta))
+    d2log_e2 = -4.0 * np.exp(-2.0 * eta) / np.expm1(-2.0 * eta) ** 2
+    g_d = w_i * s1 - w_j * s2 + t * (q2 - q1)
+    g_eta = -w_i * s1 - w_j * s2 + t * (dlog_e2 - s1 - s2)
+    # second derivatives of the log-likelihood (negated below)
+    dd = -(w_i * v1 + w_j * v2 + t * (v1 + v2))
+    de = w_i * v1 - w_j * v2 + t * (v1 - v2)
+    ee = -(w_i * v1 + w_j * v2) + t * (d2log_e2 - v1 - v2)
+    g_t = eta * g_eta
+    return PairTerms(
+        ll, g_d, g_t, -dd, -(eta * de), -(eta**2 * ee + eta * g_eta)
+    )
+
+
+def _xlogy(x: Array, logy: Array) -> Array:
+    out: Array = np.where(x > 0, x * logy, 0.0)
+    return out
+
+
+def assemble(
+    model: str,
+    pair_i: NDArray[np.intp],
+    pair_j: NDArray[np.intp],
+    n_items: int,
+    terms: PairTerms,
+    prior_strength: float,
+    lam: Array,
+) -> tuple[float, Array, Array]:
+    """Total log-likelihood (with prior), gradient and information matrix in ``theta``."""
+    k = n_items
+    has_tau = model != "half"
+    m = k + int(has_tau)
+    ll = float(terms.loglik.sum())
+    grad = np.zeros(m)
+    grad[:k] = np.bincount(pair_i, terms.g_d, k) - np.bincount(pair_j, terms.g_d, k)
+    info = np.zeros((m, m))
+    hd = terms.h_dd
+    diag = np.bincount(pair_i, hd, k) + np.bincount(pair_j, hd, k)
+    info[pair_i, pair_j] -= hd
+    info[pair_j, pair_i] -= hd
+    info[np.arange(k), np.arange(k)] += diag
+    if has_tau:
+        grad[k] = terms.g_t.sum()
+        col = np.bincount(pair_i, terms.h_dt, k) - np.bincount(pair_j, terms.h_dt, k)
+        info[:k, k] = col
+        info[k, :k] = col
+        info[k, k] = terms.h_tt.sum()
+    if prior_strength > 0:
+        ll -= 0.5 * prior_strength * float(lam @ lam)
+        grad[:k] -= prior_strength * lam
+        info[np.arange(k), np.arange(k)] += prior_strength
+    return ll, grad, info
+
+
+def solve_info(info: Array, rhs: Array, n_items: int, regular: bool) -> Array:
+    """Solve ``info @ x = rhs`` where ``info`` is singular along the all-ones rating direction.
+
+    When ``regular`` is false, ``(info + u u^T)`` with ``u`` the unit all-ones vector on the
+    rating block is solved instead; for right-hand sides orthogonal to ``u`` this gives the
+    minimum-norm (sum-to-zero) solution.
+    """
+    if regular:
+        return np.linalg.solve(info, rhs)
+    a = info.copy()
+    a[:n_items, :n_items] += 1.0 / n_items
+    return np.linalg.solve(a, rhs)
+
+
+def pseudo_inverse(info: Array, n_items: int, regular: bool) -> Array:
+    """Inverse of the information matrix with the sum-to-zero constraint on ratings."""
+    if regular:
+        return np.linalg.inv(info)
+    a = info.copy()
+    a[:n_items, :n_items] += 1.0 / n_items
+    inv = np.linalg.inv(a)
+    inv[:n_items, :n_items] -= 1.0 / n_items
+    return inv
+
+
+@dataclass
+class SolverOutput:
+    theta: Array
+    loglik: float
+    grad: Array
+    info: Array
+    n_iter: int
+    converged: bool
+    grad_norm: float
+
+
+def newton(
+    model: str,
+    pair_i: NDArray[np.intp],
+    pair_j: NDArray[np.intp],
+    n_items: int,
+    table: Array,
+    theta0: Array,
+    *,
+    prior_strength: float = 0.0,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+) -> SolverOutput:
+    """Damped Newton (observed information) with backtracking on the log-likelihood.
+
+    Converged when ``max |gradient| <= tol * max(1, total weight)``.
+    """
+    k = n_items
+    scale = max(1.0, float(table.sum()))
+    theta = theta0.astype(float).copy()
+    regular = prior_strength > 0
+
+    def evaluate(th: Array) -> tuple[float, Array, Array]:
+        lam = th[:k]
+        d = lam[pair_i] - lam[pair_j]
+        tau = float(th[k]) if model != "half" else 0.0
+        terms = pair_terms(model, table, d, tau)
+        return assemble(model, pair_i, pair_j, k, terms, prior_strength, lam)
+
+    ll, g, info = evaluate(theta)
+    n_iter = 0
+    converged = False
+    while True:
+        gnorm = float(np.max(np.abs(g)))
+        if gnorm <= tol * scale:
+            converged = True
+            break
+        if n_iter >= max_iter:
+            break
+        n_iter += 1
+        step = solve_info(info, g, k, regular)
+        if not regular:
+            step[:k] -= step[:k].mean()
+        t = 1.0
+        while True:
+            cand = theta + t * step
+            ll_c, g_c, info_c = evaluate(cand)
+            if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * abs(ll):
+                break
+            t *= 0.5
+            if t < 1e-10:
+                ll_c, g_c, info_c, cand = ll, g, info, theta
+                break
+        if cand is theta:
+            break
+        theta, ll, g, info = cand, ll_c, g_c, info_c
+    return SolverOutput(theta, ll, g, info, n_iter, converged, float(np.max(np.abs(g))))
+
+
+def newman(
+    pair_i: NDArray[np.intp],
+    pair_j: NDArray[np.intp],
+    n_items: int,
+    table: Array,
+    lam0: Array,
+    *,
+    tol: float = 1e-10,
+    max_iter: int = 10000,
+    variant: str = "newman",
+) -> tuple[Array, int, bool]:
+    """Fixed-point iterations for half-win BT (no prior).
+
+    ``variant="newman"``: Newman (2023), in place (Gauss-Seidel sweeps over items);
+    ``variant="mm"``: Zermelo/Hunter (2004) MM, simultaneous updates.
+    Returns centred log-strengths, the number of sweeps and whether the gradient
+    tolerance was reached.
+    """
+    k = n_items
+    w_ij = table[:, 0] + 0.5 * table[:, 2]
+    w_ji = table[:, 1] + 0.5 * table[:, 2]
+    scale = max(1.0, float(table.sum()))
+    # adjacency lists: for each item, neighbours and wins each way
+    src = np.concatenate([pair_i, pair_j])
+    dst = np.concatenate([pair_j, pair_i])
+    won = np.concatenate([w_ij, w_ji])
+    lost = np.concatenate([w_ji, w_ij])
+    order = np.argsort(src, kind="stable")
+    src, dst, won, lost = src[order], dst[order], won[order], lost[order]
+    starts = np.searchsorted(src, np.arange(k + 1))
+    pi = np.exp(lam0 - lam0.mean())
+    wins_tot = np.bincount(src, won, k)
+    n_tot = won + lost
+
+    def grad_norm(p: Array) -> float:
+        lam = np.log(p)
+        d = lam[pair_i] - lam[pair_j]
+        g = w_ij - (w_ij + w_ji) * expit(d)
+        gr = np.bincount(pair_i, g, k) - np.bincount(pair_j, g, k)
+        return float(np.max(np.abs(gr)))
+
+    sweeps = 0
+    converged = False
+    while sweeps < max_iter:
+        if grad_norm(pi) <= tol * scale:
+            converged = True
+            break
+        sweeps += 1
+        if variant == "newman":
+            for i in range(k):
+                s, e = starts[i], starts[i + 1]
+                if s == e:
+                    continue
+                pj = pi[dst[s:e]]
+                denom = pi[i] + pj
+                num = float(np.sum(won[s:e] * pj / denom))
+                den = float(np.sum(lost[s:e] / denom))
+                pi[i] = num / den
+        else:
+            denom = pi[src] + pi[dst]
+            pi = wins_tot / np.bincount(src, n_tot / denom, k)
+        pi /= np.exp(np.mean(np.log(pi)))
+    lam = np.log(pi)
+    return lam - lam.mean(), sweeps, converged

@@ -1,0 +1,643 @@
+"""Bradley-Terry maximum likelihood on the Elo scale."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from scipy.stats import norm
+
+from . import _solvers
+from ._elo import elo_factor
+from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
+from ._validation import check_choice, check_confidence_level, check_item
+from .votes import Votes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["BradleyTerryResult", "ConfidenceInterval", "bradley_terry"]
+
+Array = NDArray[np.float64]
+COVARIANCE_KINDS = ("model", "sandwich", "cluster")
+
+
+class ConfidenceInterval(NamedTuple):
+    """Lower and upper confidence limits (arrays aligned with the items, or scalars)."""
+
+    low: Any
+    high: Any
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """How the arbitrary level of the ratings is fixed.
+
+    ``kind="mean"``: the mean rating equals ``offset``. ``kind="anchor"``: item ``anchor``
+    has rating ``offset`` (a *reference item* is an anchor at ``offset=0``).
+    Differences between ratings, their standard errors and gap tests never depend on
+    the normalisation; an individual rating's standard error and interval do.
+    """
+
+    kind: str
+    offset: float
+    anchor: int | None = None
+
+    def matrix(self, n_items: int) -> Array:
+        """The linear map ``L`` with ``ratings = offset + factor * L @ log_strength``."""
+        eye = np.eye(n_items)
+        if self.kind == "mean":
+            return eye - 1.0 / n_items
+        assert self.anchor is not None
+        eye[:, self.anchor] -= 1.0
+        return eye
+
+    def apply(self, lam: Array, factor: float) -> Array:
+        """Ratings from log-strengths (works on the last axis, for batches too)."""
+        if self.kind == "mean":
+            centred = lam - lam.mean(axis=-1, keepdims=True)
+        else:
+            centred = lam - lam[..., self.anchor : self.anchor + 1]
+        out: Array = self.offset + factor * centred
+        return out
+
+    def describe(self, items: tuple[str, ...]) -> str:
+        if self.kind == "mean":
+            return f"mean rating fixed at {self.offset:g}"
+        assert self.anchor is not None
+        return f"{items[self.anchor]!r} anchored at {self.offset:g}"
+
+
+def _make_normalization(
+    normalize: str, anchor: str | int | None, offset: float, items: tuple[str, ...]
+) -> Normalization:
+    check_choice(normalize, "normalize", ("mean", "anchor"))
+    if not math.isfinite(float(offset)):
+        raise ValueError(f"offset must be a finite number; got {offset!r}")
+    if normalize == "mean":
+        if anchor is not None:
+            raise ValueError("anchor is only used with normalize='anchor'")
+        return Normalization("mean", float(offset))
+    if anchor is None:
+        raise ValueError("normalize='anchor' needs anchor=<item label>")
+    return Normalization("anchor", float(offset), check_item(items, anchor, "anchor"))
+
+
+def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
+    """Raise if the comparison graph is disconnected or (when needed) not strongly connected."""
+    c = votes.counts
+    k = votes.n_items
+    present = table.sum(axis=1) > 0
+    pi, pj = c.pair_i[present], c.pair_j[present]
+    g = sparse.coo_matrix((np.ones(pi.size), (pi, pj)), shape=(k, k)).tocsr()
+    n_comp, labels = connected_components(g, directed=False)
+    if n_comp > 1:
+        comps = [[votes.items[i] for i in np.flatnonzero(labels == q)] for q in range(n_comp)]
+        raise DisconnectedGraphError(sorted(comps, key=lambda x: (-len(x), x)))
+    if not need_strong:
+        return
+    t = table[present]
+    # edge winner -> loser; a tie links both ways
+    fwd = (t[:, 0] + t[:, 2]) > 0  # i beat (or tied) j: edge i -> j
+    bwd = (t[:, 1] + t[:, 2]) > 0
+    src = np.concatenate([pi[fwd], pj[bwd]])
+    dst = np.concatenate([pj[fwd], pi[bwd]])
+    dg = sparse.coo_matrix((np.ones(src.size), (src, dst)), shape=(k, k)).tocsr()
+    n_scc, scc = connected_components(dg, directed=True, connection="strong")
+    if n_scc == 1:
+        return
+    # condensation: sources (nobody outside beat them) go to +inf, sinks to -inf
+    cross = scc[src] != scc[dst]
+    has_in = np.zeros(n_scc, bool)
+    has_out = np.zeros(n_scc, bool)
+    has_in[scc[dst[cross]]] = True
+    has_out[scc[src[cross]]] = True
+    up = [votes.items[i] for i in range(k) if not has_in[scc[i]]]
+    down = [votes.items[i] for i in range(k) if not has_out[scc[i]]]
+    raise NoFiniteEstimateError(up, down)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class BradleyTerryResult:
+    """A fitted Bradley-Terry model, on the Elo scale.
+
+    Attributes
+    ----------
+    items : tuple of str
+        Item labels, aligned with every array below.
+    ratings : ndarray
+        Ratings on the Elo scale (``scale`` points per factor ``base`` in the odds).
+    log_strength : ndarray
+        Natural log-strengths, centred to mean zero.
+    ties : str
+        Tie model: ``"half"``, ``"davidson"`` or ``"rao-kupper"``.
+    tie_parameter, tie_parameter_se : float or None
+        Davidson's nu or Rao-Kupper's theta, and its (model-based, delta-method) standard error.
+    log_likelihood : float
+        Maximised (quasi-)log-likelihood, including the prior term when ``prior_strength > 0``.
+    n_iter : int
+        Solver iterations (Newton steps, or sweeps for MM/Newman).
+    converged : bool
+        Whether the gradient tolerance was reached.
+    votes : Votes
+        The data (kept for cluster-robust covariance and the bootstrap).
+    """
+
+    items: tuple[str, ...]
+    ratings: Array
+    log_strength: Array
+    ties: str
+    tie_parameter: float | None
+    tie_parameter_se: float | None
+    log_likelihood: float
+    n_iter: int
+    converged: bool
+    normalization: Normalization
+    scale: float
+    base: float
+    prior_strength: float
+    solver: str
+    default_covariance: str
+    votes: Votes
+    _theta: Array = field(repr=False)
+    _info: Array = field(repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    @property
+    def n_votes(self) -> int:
+        return self.votes.n_votes
+
+    @property
+    def elo_factor(self) -> float:
+        """Rating points per unit of natural log-odds (``scale / ln(base)``)."""
+        return elo_factor(self.scale, self.base)
+
+    def __repr__(self) -> str:
+        top = int(np.argmax(self.ratings))
+        return (
+            f"<BradleyTerryResult: {self.n_items} items, {self.n_votes:,} votes, "
+            f"ties={self.ties!r}, top {self.items[top]!r} {self.ratings[top]:.1f}>"
+        )
+
+    def index(self, item: str | int, name: str = "item") -> int:
+        """Position of ``item`` in :attr:`items` (raises ``KeyError`` naming unknown items)."""
+        return check_item(self.items, item, name)
+
+    # ------------------------------------------------------------------ covariance
+    def _theta_covariance(self, kind: str, cluster: ArrayLike | None = None) -> Array:
+        k = self.n_items
+        regular = self.prior_strength > 0
+        key = f"bread{regular}"
+        if key not in self._cache:
+            self._cache[key] = _solvers.pseudo_inverse(self._info, k, regular)
+        bread: Array = self._cache[key]
+        if kind == "model":
+            return bread
+        meat = self._meat(kind, cluster)
+        out: Array = bread @ meat @ bread
+        return out
+
+    def _meat(self, kind: str, cluster: ArrayLike | None) -> Array:
+        c = self.votes.counts
+        k = self.n_items
+        lam = self._theta[:k]
+        tau = float(self._theta[k]) if self.ties != "half" else 0.0
+        d = lam[c.pair_i] - lam[c.pair_j]
+        a, cc, _ = _solvers.outcome_scores(self.ties, d, tau)
+        m = k + int(self.ties != "half")
+        if kind == "sandwich":
+            tsq = c.table(power=2)
+            terms = _solvers.PairTerms(
+                loglik=np.zeros(c.n_pairs),
+                g_d=np.zeros(c.n_pairs),
+                g_t=np.zeros(c.n_pairs),
+                h_dd=np.sum(tsq * a * a, axis=1),
+                h_dt=np.sum(tsq * a * cc, axis=1),
+                h_tt=np.sum(tsq * cc * cc, axis=1),
+            )
+            _, _, meat = _solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
+            return meat
+        # cluster-robust: sum the per-vote scores within clusters
+        ids = self.votes.cluster if cluster is None else np.asarray(cluster)
+        if ids is None:
+            raise ValueError(
+                "kind='cluster' needs cluster ids: build the votes with cluster=... or pass "
+                "cluster=<array with one id per vote>"
+            )
+        if ids.shape != (self.n_votes,):
+            raise ValueError(
+                f"cluster must have one id per vote ({self.n_votes}); got shape {ids.shape}"
+            )
+        _, codes = np.unique(ids, return_inverse=True)
+        codes = codes.ravel()
+        n_cl = int(codes.max()) + 1
+        if n_cl < 2:
+            raise ValueError("kind='cluster' needs at least two clusters")
+        cell = self.votes.row_cell
+        cp = c.cell_pair[cell]
+        co = c.cell_outcome[cell]
+        wv = c.cell_weight[cell]
+        sa = wv * a[cp, co]
+        rows = np.concatenate([codes, codes])
+        cols = np.concatenate([c.pair_i[cp], c.pair_j[cp]])
+        data = np.concatenate([sa, -sa])
+        if m > k:
+            rows = np.concatenate([rows, codes])
+            cols = np.concatenate([cols, np.full(codes.size, k)])
+            data = np.concatenate([data, wv * cc[cp, co]])
+        g = sparse.coo_matrix((data, (rows, cols)), shape=(n_cl, m)).tocsr()
+        meat = np.asarray((g.T @ g).toarray())
+        return meat * (n_cl / (n_cl - 1.0))
+
+    def covariance(self, kind: str | None = None, *, cluster: ArrayLike | None = None) -> Array:
+        """Covariance matrix of the ratings on the Elo scale (K x K).
+
+        Parameters
+        ----------
+        kind : {"model", "sandwich", "cluster"}, optional
+            ``"model"``: inverse Fisher information of the fitted model. ``"sandwich"``:
+            Huber-White ``H^-1 B H^-1``, valid when the model is misspecified (e.g. half-win
+            ties). ``"cluster"``: cluster-robust sandwich summing scores within clusters
+            (``votes.cluster`` or ``cluster=``), with the ``G / (G - 1)`` correction.
+            Defaults to :attr:`default_covariance`.
+        cluster : array, optional
+            One cluster id per vote, overriding ``votes.cluster``.
+
+        Notes
+        -----
+        The covariance of individual ratings depends on the normalisation (mean or anchor);
+        the variance of any difference ``R_a - R_b`` does not.
+        """
+        kind = self.default_covariance if kind is None else kind
+        check_choice(kind, "kind", COVARIANCE_KINDS)
+        key = f"cov_{kind}"
+        if cluster is None and key in self._cache:
+            out: Array = self._cache[key]
+            return out.copy()
+        k = self.n_items
+        cov = self._theta_covariance(kind, cluster)[:k, :k]
+        lm = self.normalization.matrix(k)
+        res: Array = self.elo_factor**2 * (lm @ cov @ lm.T)
+        res = 0.5 * (res + res.T)
+        if cluster is None:
+            self._cache[key] = res
+        return res.copy()
+
+    @property
+    def standard_error(self) -> Array:
+        """Standard errors of the ratings, from :meth:`covariance` (default kind)."""
+        return np.sqrt(np.clip(np.diag(self.covariance()), 0.0, None))
+
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, kind: str | None = None
+    ) -> ConfidenceInterval:
+        """Wald intervals ``rating +/- z * SE`` for every item."""
+        level = check_confidence_level(confidence_level)
+        z = norm.ppf(0.5 + level / 2)
+        se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
+        return ConfidenceInterval(self.ratings - z * se, self.ratings + z * se)
+
+    # ------------------------------------------------------------------ predictions
+    def win_probability(self, a: str | int | None = None, b: str | int | None = None) -> Any:
+        """Probability that ``a`` beats ``b`` in one vote under the fitted model.
+
+        With the half-win convention this is ``1 / (1 + base ** (-(R_a - R_b) / scale))``;
+        under a tie model it is the probability of a *win* (ties excluded). Without
+        arguments, the K x K matrix of these probabilities.
+        """
+        k = self.n_items
+        lam = self._theta[:k]
+        tau = float(self._theta[k]) if self.ties != "half" else 0.0
+        if a is None and b is None:
+            d = lam[:, None] - lam[None, :]
+            _, _, prob = _solvers.outcome_scores(self.ties, d, tau)
+            mat: Array = prob[..., 0]
+            np.fill_diagonal(mat, np.nan)
+            return mat
+        if a is None or b is None:
+            raise ValueError("give both a and b, or neither (for the full matrix)")
+        ia, ib = self.index(a, "a"), self.index(b, "b")
+        _, _, prob = _solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
+        return float(prob[0])
+
+    def outcome_probabilities(self, a: str | int, b: str | int) -> tuple[float, float, float]:
+        """``(P(a wins), P(b wins), P(tie))`` for one vote under the fitted model."""
+        k = self.n_items
+        ia, ib = self.index(a, "a"), self.index(b, "b")
+        lam = self._theta[:k]
+        tau = float(self._theta[k]) if self.ties != "half" else 0.0
+        _, _, prob = _solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
+        return float(prob[0]), float(prob[1]), float(prob[2])
+
+    def expected_wins(self) -> Array:
+        """Expected wins per item under the fit (equal to observed wins at the MLE).
+
+        Under ``"half"`` a tie counts as half a win; under a tie model only wins count.
+        """
+        c = self.votes.counts
+        k = self.n_items
+        lam = self._theta[:k]
+        tau = float(self._theta[k]) if self.ties != "half" else 0.0
+        d = lam[c.pair_i] - lam[c.pair_j]
+        _, _, prob = _solvers.outcome_scores(self.ties, d, tau)
+        n = c.table().sum(axis=1)
+        if self.ties == "half":
+            pw_i, pw_j = n * prob[:, 0], n * prob[:, 1]
+        else:
+            pw_i, pw_j = n * prob[:, 0], n * prob[:, 1]
+        return np.bincount(c.pair_i, pw_i, k) + np.bincount(c.pair_j, pw_j, k)
+
+    def observed_wins(self) -> Array:
+        """Observed (weighted) wins per item; under ``"half"`` a tie is half a win."""
+        c = self.votes.counts
+        k = self.n_items
+        t = c.table()
+        half = 0.5 * t[:, 2] if self.ties == "half" else 0.0
+        return np.bincount(c.pair_i, t[:, 0] + half, k) + np.bincount(c.pair_j, t[:, 1] + half, k)
+
+    # ------------------------------------------------------------------ tables
+    def to_frame(self, confidence_level: float = 0.95, *, kind: str | None = None) -> pd.DataFrame:
+        """Leaderboard table: ``item, rating, standard_error, ci_low, ci_high, n_votes, rank``.
+
+        Sorted by rating (highest first). Needs pandas.
+        """
+        from ._display import require_pandas
+
+        pd = require_pandas("BradleyTerryResult.to_frame")
+        ci = self.confidence_interval(confidence_level, kind=kind)
+        se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
+        order = np.argsort(-self.ratings, kind="stable")
+        df = pd.DataFrame(
+            {
+                "item": [self.items[i] for i in order],
+                "rating": self.ratings[order],
+                "standard_error": se[order],
+                "ci_low": ci.low[order],
+                "ci_high": ci.high[order],
+                "n_votes": self.votes.votes_per_item[order],
+                "rank": np.arange(1, self.n_items + 1),
+            }
+        )
+        df.attrs["confidence_level"] = confidence_level
+        df.attrs["covariance"] = kind or self.default_covariance
+        return df
+
+    def summary(self, confidence_level: float = 0.95, *, kind: str | None = None) -> str:
+        """Fixed-width text: the fit's settings and the leaderboard with Wald intervals."""
+        level = check_confidence_level(confidence_level)
+        kind = kind or self.default_covariance
+        ci = self.confidence_interval(level, kind=kind)
+        se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
+        order = np.argsort(-self.ratings, kind="stable")
+        width = max(12, min(48, max(len(x) for x in self.items)))
+        pct = f"{100 * level:g}%"
+        head = [
+            "Bradley-Terry fit (Elo scale)",
+            f"  votes: {self.n_votes:,}   items: {self.n_items}   ties: {self.ties}"
+            + (
+                f" (parameter {self.tie_parameter:.4g} +/- {self.tie_parameter_se:.2g})"
+                if self.tie_parameter is not None and self.tie_parameter_se is not None
+                else ""
+            ),
+            f"  normalisation: {self.normalization.describe(self.items)};"
+            f" scale {self.scale:g} per factor {self.base:g}",
+            f"  log-likelihood: {self.log_likelihood:.4f}   solver: {self.solver}"
+            f" ({self.n_iter} iterations, {'converged' if self.converged else 'NOT converged'})"
+            + (f"   prior_strength: {self.prior_strength:g}" if self.prior_strength else ""),
+            f"  intervals: {pct} Wald, {kind} covariance",
+            "",
+            f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
+            f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",
+        ]
+        rows = []
+        for r, i in enumerate(order, 1):
+            name = self.items[i]
+            if len(name) > width:
+                name = name[: width - 1] + "…"
+            rows.append(
+                f"{r:>4}  {name:<{width}} {self.ratings[i]:>9.1f} {se[i]:>7.1f} "
+                f"{ci.low[i]:>9.1f} {ci.high[i]:>9.1f} {self.votes.votes_per_item[i]:>8,}"
+            )
+        return "\n".join(head + rows)
+
+
+def bradley_terry(
+    votes: Votes,
+    *,
+    ties: str = "half",
+    prior_strength: float = 0.0,
+    normalize: str = "mean",
+    anchor: str | int | None = None,
+    offset: float = 1000.0,
+    scale: float = 400.0,
+    base: float = 10.0,
+    covariance: str = "sandwich",
+    solver: str = "auto",
+    tol: float = 1e-10,
+    max_iter: int | None = None,
+    init: ArrayLike | None = None,
+) -> BradleyTerryResult:
+    """Fit a Bradley-Terry model by maximum likelihood and report it on the Elo scale.
+
+    Parameters
+    ----------
+    votes : Votes
+        The pairwise votes.
+    ties : {"half", "davidson", "rao-kupper"}
+        ``"half"``: a tie is half a win for each side (LMArena's convention; a
+        quasi-likelihood, so use the sandwich covariance). ``"davidson"``: Davidson (1970),
+        tie probability proportional to ``nu * sqrt(pi_a * pi_b)``. ``"rao-kupper"``:
+        Rao & Kupper (1967), threshold ``theta >= 1``. The tie parameter is estimated.
+    prior_strength : float
+        Strength ``s >= 0`` of an independent Gaussian prior on the natural log-strengths,
+        ``N(0, 1/s)``; on the Elo scale each rating gets a prior standard deviation of
+        ``scale / ln(base) / sqrt(s)`` (173.7 / sqrt(s) points) around the mean. With
+        ``s > 0`` the estimate (a posterior mode) is finite even when an item never lost or
+        never won. ``0`` gives the maximum-likelihood estimate.
+    normalize : {"mean", "anchor"}
+        ``"mean"``: the mean rating equals ``offset``. ``"anchor"``: the item ``anchor`` is
+        fixed at ``offset`` (use ``offset=0`` for ratings relative to a reference item).
+        Intervals of individual ratings depend on this choice; differences do not.
+    anchor : str, optional
+        The anchor item for ``normalize="anchor"``.
+    offset : float
+        The mean rating, or the anchor's rating.
+    scale, base : float
+        ``scale`` rating points per factor ``base`` in the odds (Elo: 400 and 10).
+    covariance : {"sandwich", "model", "cluster"}
+        Default kind used by :attr:`BradleyTerryResult.standard_error` and the intervals.
+    solver : {"auto", "newton", "newman", "mm"}
+        ``"newton"``: damped Newton on the observed information (all tie models);
+        ``"newman"``: Newman's (2023) in-place fixed point; ``"mm"``: Zermelo/Hunter MM (both
+        for ``ties="half"`` without prior). ``"auto"``: Newton up to 1,500 items, otherwise
+        Newman followed by Newton polishing for tie models.
+    tol : float
+        Convergence when ``max |gradient| <= tol * max(1, total weight)``.
+    max_iter : int, optional
+        Iteration limit (default 200 for Newton, 100,000 sweeps for MM/Newman).
+    init : array, optional
+        Starting log-strengths (natural scale), e.g. a previous fit's ``log_strength``.
+
+    Returns
+    -------
+    BradleyTerryResult
+
+    Raises
+    ------
+    DisconnectedGraphError
+        The comparison graph has several components (named).
+    NoFiniteEstimateError
+        With ``prior_strength=0``: some items never lost (or never won) against the rest;
+        names them and gives the remedy.
+    ValueError
+        A tie model is requested but there are no ties, or no decisive votes.
+
+    Warns
+    -----
+    ConvergenceWarning
+        The solver stopped before reaching ``tol``.
+
+    References
+    ----------
+    Hunter, D. R. (2004). MM algorithms for generalized Bradley-Terry models. Ann. Statist. 32.
+    Newman, M. E. J. (2023). Efficient computation of rankings from pairwise comparisons. JMLR 24.
+    Davidson, R. R. (1970). On extending the Bradley-Terry model to accommodate ties. JASA 65.
+    Rao, P. V. and Kupper, L. L. (1967). Ties in paired-comparison experiments. JASA 62.
+
+    Examples
+    --------
+    >>> import elosim
+    >>> votes = elosim.Votes.from_counts(
+    ...     ["A", "B", "C", "D"],
+    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    >>> fit = elosim.bradley_terry(votes)
+    >>> [round(r, 1) for r in fit.ratings - fit.ratings.mean()]
+    [-77.6, 7.4, -72.2, 142.4]
+    """
+    if not isinstance(votes, Votes):
+        raise TypeError(
+            f"votes must be an elosim.Votes (see Votes.from_frame / read_votes); "
+            f"got {type(votes).__name__}"
+        )
+    check_choice(ties, "ties", _solvers.TIE_MODELS)
+    check_choice(solver, "solver", ("auto", "newton", "newman", "mm"))
+    check_choice(covariance, "covariance", COVARIANCE_KINDS)
+    if covariance == "cluster" and votes.cluster is None:
+        raise ValueError("covariance='cluster' needs votes built with cluster ids")
+    ps = float(prior_strength)
+    if not (math.isfinite(ps) and ps >= 0):
+        raise ValueError(f"prior_strength must be a finite number >= 0; got {prior_strength!r}")
+    for name, val in (("scale", scale), ("base", base)):
+        if not (math.isfinite(float(val)) and float(val) > 0):
+            raise ValueError(f"{name} must be a positive number; got {val!r}")
+    if float(base) == 1.0:
+        raise ValueError("base must differ from 1")
+    if not (math.isfinite(float(tol)) and float(tol) > 0):
+        raise ValueError(f"tol must be a positive number; got {tol!r}")
+    norm_ = _make_normalization(normalize, anchor, offset, votes.items)
+    counts = votes.counts
+    table = counts.table()
+    k = votes.n_items
+    if ties != "half":
+        n_ties = float(table[:, 2].sum())
+        n_dec = float(table[:, :2].sum())
+        if n_ties <= 0:
+            raise ValueError(
+                f"ties={ties!r} needs at least one tie to estimate its tie parameter, but the "
+                "votes have none; use ties='half' (identical to plain Bradley-Terry without ties)"
+            )
+        if n_dec <= 0:
+            raise ValueError(f"ties={ties!r}: every vote is a tie; ratings are not identified")
+    check_estimable(votes, table, need_strong=ps == 0)
+    if solver in ("newman", "mm") and (ties != "half" or ps > 0):
+        raise ValueError(
+            f"solver={solver!r} handles ties='half' without prior only; use solver='newton'"
+        )
+    lam0 = np.zeros(k)
+    if init is not None:
+        lam0 = np.asarray(init, dtype=float).copy()
+        if lam0.shape != (k,) or not np.all(np.isfinite(lam0)):
+            raise ValueError(f"init must be {k} finite log-strengths; got shape {lam0.shape}")
+    lam0 = lam0 - lam0.mean()
+    theta0 = lam0
+    if ties != "half":
+        t = float(table[:, 2].sum()) / float(table.sum())
+        if ties == "davidson":
+            tau0 = math.log(2 * t / (1 - t)) if t < 1 else 0.0
+        else:
+            tau0 = math.log(math.log((1 + t) / (1 - t)))
+        theta0 = np.append(lam0, tau0)
+    method = solver
+    if solver == "auto":
+        method = "newton" if (k <= 1500 or ties != "half" or ps > 0) else "newman"
+    n_fp = 0
+    if method in ("newman", "mm"):
+        lam, n_fp, _ = _solvers.newman(
+            counts.pair_i, counts.pair_j, k, table, lam0, tol=tol,
+            max_iter=max_iter or 100_000, variant=method,
+        )
+        theta0 = lam
+    out = _solvers.newton(
+        ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps, tol=tol,
+        max_iter=(max_iter or 200) if method == "newton" else 0,
+    )
+    if not out.converged:
+        warnings.warn(
+            f"the {method} solver stopped after {out.n_iter + n_fp} iterations with max |gradient| "
+            f"{out.grad_norm:.3g} > tol; increase max_iter or check the data",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    theta = out.theta.copy()
+    if ps == 0:
+        theta[:k] -= theta[:k].mean()
+    lam = theta[:k]
+    factor = elo_factor(scale, base)
+    ratings = norm_.apply(lam, factor)
+    tie_par = tie_se = None
+    if ties != "half":
+        regular = ps > 0
+        inv = _solvers.pseudo_inverse(out.info, k, regular)
+        tau = float(theta[k])
+        var_tau = float(inv[k, k])
+        if ties == "davidson":
+            tie_par = math.exp(tau)
+            tie_se = tie_par * math.sqrt(max(var_tau, 0.0))
+        else:
+            eta = math.exp(tau)
+            tie_par = math.exp(eta)
+            tie_se = tie_par * eta * math.sqrt(max(var_tau, 0.0))
+    for arr in (ratings, lam):
+        arr.flags.writeable = False
+    return BradleyTerryResult(
+        items=votes.items,
+        ratings=ratings,
+        log_strength=lam.copy(),
+        ties=ties,
+        tie_parameter=tie_par,
+        tie_parameter_se=tie_se,
+        log_likelihood=out.loglik,
+        n_iter=out.n_iter + n_fp,
+        converged=out.converged,
+        normalization=norm_,
+        scale=float(scale),
+        base=float(base),
+        prior_strength=ps,
+        solver=method,
+        default_covariance=covariance,
+        votes=votes,
+        _theta=theta,
+        _info=out.info,
+    )
+
