@@ -11,10 +11,12 @@ from ._errors import (
     VotesError,
 )
 from ._version import __version__
+from .bootstrap import BootstrapResult, bootstrap
 from .fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
 from .votes import Votes, VotesSummary, read_votes
 
 __all__ = [
+    "BootstrapResult",
     "BradleyTerryResult",
     "ConfidenceInterval",
     "ConvergenceWarning",
@@ -27,6 +29,7 @@ __all__ = [
     "VotesError",
     "VotesSummary",
     "__version__",
+    "bootstrap",
     "bradley_terry",
     "gap_from_win_probability",
     "read_votes",

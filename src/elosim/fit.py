@@ -341,9 +341,11 @@ class BradleyTerryResult:
         return float(prob[0]), float(prob[1]), float(prob[2])
 
     def expected_wins(self) -> Array:
-        """Expected wins per item under the fit (equal to observed wins at the MLE).
+        """Expected points per item under the fit: wins plus half of the ties.
 
-        Under ``"half"`` a tie counts as half a win; under a tie model only wins count.
+        At the maximum-likelihood estimate these equal :meth:`observed_wins` for
+        ``ties="half"`` and ``ties="davidson"`` (their score equations); Rao-Kupper's score
+        equations weight outcomes differently, so there they differ slightly.
         """
         c = self.votes.counts
         k = self.n_items
@@ -352,19 +354,18 @@ class BradleyTerryResult:
         d = lam[c.pair_i] - lam[c.pair_j]
         _, _, prob = _solvers.outcome_scores(self.ties, d, tau)
         n = c.table().sum(axis=1)
-        if self.ties == "half":
-            pw_i, pw_j = n * prob[:, 0], n * prob[:, 1]
-        else:
-            pw_i, pw_j = n * prob[:, 0], n * prob[:, 1]
-        return np.bincount(c.pair_i, pw_i, k) + np.bincount(c.pair_j, pw_j, k)
+        pts_i = n * (prob[:, 0] + 0.5 * prob[:, 2])
+        pts_j = n * (prob[:, 1] + 0.5 * prob[:, 2])
+        return np.bincount(c.pair_i, pts_i, k) + np.bincount(c.pair_j, pts_j, k)
 
     def observed_wins(self) -> Array:
-        """Observed (weighted) wins per item; under ``"half"`` a tie is half a win."""
+        """Observed (weighted) points per item: wins plus half of the ties."""
         c = self.votes.counts
         k = self.n_items
         t = c.table()
-        half = 0.5 * t[:, 2] if self.ties == "half" else 0.0
-        return np.bincount(c.pair_i, t[:, 0] + half, k) + np.bincount(c.pair_j, t[:, 1] + half, k)
+        return np.bincount(c.pair_i, t[:, 0] + 0.5 * t[:, 2], k) + np.bincount(
+            c.pair_j, t[:, 1] + 0.5 * t[:, 2], k
+        )
 
     # ------------------------------------------------------------------ tables
     def to_frame(self, confidence_level: float = 0.95, *, kind: str | None = None) -> pd.DataFrame:

@@ -1,0 +1,175 @@
+"""Fitting many count tables at once (bootstrap replicates), warm-started from a fit.
+
+Each replicate is a table of weighted counts of shape ``(P, 3)`` over the same pairs.
+Replicates are solved together: first cheap fixed-Hessian steps
+``theta <- theta + H0^+ g(theta)`` (``H0`` is the information at the point estimate, so
+with plenty of data one or two steps suffice), then full batched Newton steps with
+per-replicate step halving for the replicates that have not converged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from . import _solvers
+
+Array = NDArray[np.float64]
+
+
+class BatchProblem:
+    """The fixed parts of a batch fit: pairs, tie model, prior and the starting point."""
+
+    def __init__(
+        self,
+        model: str,
+        pair_i: NDArray[np.intp],
+        pair_j: NDArray[np.intp],
+        n_items: int,
+        theta_hat: Array,
+        info_hat: Array,
+        prior_strength: float,
+        table_hat: Array,
+    ) -> None:
+        self.model = model
+        self.pair_i = pair_i
+        self.pair_j = pair_j
+        self.k = n_items
+        self.m = n_items + int(model != "half")
+        self.theta_hat = theta_hat
+        self.prior = prior_strength
+        self.regular = prior_strength > 0
+        self.h0_inv = _solvers.pseudo_inverse(info_hat, n_items, self.regular)
+        self.n_hat = self.scatter_abs(table_hat.sum(axis=1)[None, :])[0]
+
+    def scatter(self, values: Array) -> Array:
+        """``sum_p values[r, p] * (e_{i_p} - e_{j_p})`` for each row ``r``: shape (R, K)."""
+        r = values.shape[0]
+        base = (np.arange(r) * self.k)[:, None]
+        size = r * self.k
+        out = np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size)
+        out -= np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
+        return out.reshape(r, self.k)
+
+    def _terms(self, theta: Array, table: Array, *, loglik: bool = True) -> _solvers.PairTerms:
+        lam = theta[:, : self.k]
+        d = lam[:, self.pair_i] - lam[:, self.pair_j]
+        tau = theta[:, self.k : self.k + 1] if self.model != "half" else 0.0
+        return _solvers.pair_terms(self.model, table, d, tau, loglik=loglik)  # type: ignore[arg-type]
+
+    def scatter_abs(self, values: Array) -> Array:
+        """``sum_p values[r, p] * (e_{i_p} + e_{j_p})``: per-item totals, shape (R, K)."""
+        r = values.shape[0]
+        base = (np.arange(r) * self.k)[:, None]
+        size = r * self.k
+        out = np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size)
+        out += np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
+        return out.reshape(r, self.k)
+
+    def gradient(
+        self, theta: Array, table: Array, *, loglik: bool = True
+    ) -> tuple[Array, Array]:
+        """Log-likelihood (R,) (zeros when ``loglik`` is false) and gradient (R, m)."""
+        t = self._terms(theta, table, loglik=loglik)
+        g = np.empty((theta.shape[0], self.m))
+        g[:, : self.k] = self.scatter(t.g_d)
+        if self.m > self.k:
+            g[:, self.k] = t.g_t.sum(axis=1)
+        ll = t.loglik.sum(axis=1)
+        if self.regular:
+            lam = theta[:, : self.k]
+            g[:, : self.k] -= self.prior * lam
+            ll = ll - 0.5 * self.prior * np.sum(lam * lam, axis=1)
+        return ll, g
+
+    def information(self, theta: Array, table: Array) -> Array:
+        """Observed information (R, m, m) for each replicate."""
+        t = self._terms(theta, table)
+        r = theta.shape[0]
+        k, m = self.k, self.m
+        base = (np.arange(r) * m * m)[:, None]
+        ii = self.pair_i[None, :]
+        jj = self.pair_j[None, :]
+        idx = np.concatenate(
+            [
+                (base + ii * m + ii).ravel(),
+                (base + jj * m + jj).ravel(),
+                (base + ii * m + jj).ravel(),
+                (base + jj * m + ii).ravel(),
+            ]
+        )
+        h = t.h_dd.ravel()
+        info = np.bincount(idx, np.concatenate([h, h, -h, -h]), minlength=r * m * m)
+        info = info.reshape(r, m, m)
+        if m > k:
+            col = self.scatter(t.h_dt)  # (R, K)
+            info[:, :k, k] = col
+            info[:, k, :k] = col
+            info[:, k, k] = t.h_tt.sum(axis=1)
+        if self.regular:
+            info[:, np.arange(k), np.arange(k)] += self.prior
+        return info
+
+    def solve(
+        self, table: Array, *, tol: float, max_quasi: int = 12, max_newton: int = 60
+    ) -> tuple[Array, NDArray[np.bool_]]:
+        """Fit every replicate; returns ``theta`` (R, m) and a converged flag (R,)."""
+        r = table.shape[0]
+        scale = np.maximum(1.0, table.sum(axis=(1, 2)))
+        theta = np.tile(self.theta_hat, (r, 1))
+        ll, g = self.gradient(theta, table)
+        gnorm = np.max(np.abs(g), axis=1)
+        todo = np.flatnonzero(gnorm > tol * scale)
+        # fixed-Hessian steps, preconditioned by each item's share of votes in the replicate:
+        # H_r ~ D^(1/2) H0 D^(1/2) with D_i = n*_i / n_i, so H_r^-1 ~ D^-1/2 H0^+ D^-1/2.
+        n_item = self.scatter_abs(table.sum(axis=2))
+        ratio = np.where(self.n_hat > 0, n_item / np.where(self.n_hat > 0, self.n_hat, 1.0), 1.0)
+        dinv = np.ones((r, self.m))
+        dinv[:, : self.k] = 1.0 / np.sqrt(np.maximum(ratio, 1e-3))
+        for _ in range(max_quasi):
+            if todo.size == 0:
+                break
+            step = ((g[todo] * dinv[todo]) @ self.h0_inv) * dinv[todo]
+            if not self.regular:
+                step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
+            cand = theta[todo] + step
+            g_c = self.gradient(cand, table[todo], loglik=False)[1]
+            gn_c = np.max(np.abs(g_c), axis=1)
+            ok = np.isfinite(gn_c) & (gn_c < 0.5 * gnorm[todo])
+            acc = todo[ok]
+            theta[acc], g[acc], gnorm[acc] = cand[ok], g_c[ok], gn_c[ok]
+            todo = acc[gnorm[acc] > tol * scale[acc]]
+        ll = self.gradient(theta, table)[0]
+        todo = np.flatnonzero(gnorm > tol * scale)
+        # full Newton with per-replicate step halving
+        for _ in range(max_newton):
+            if todo.size == 0:
+                break
+            info = self.information(theta[todo], table[todo])
+            rhs = g[todo]
+            if not self.regular:
+                info[:, : self.k, : self.k] += 1.0 / self.k
+            try:
+                step = np.linalg.solve(info, rhs[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                step = np.einsum("rij,rj->ri", np.linalg.pinv(info), rhs)
+            if not self.regular:
+                step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
+            t = np.ones(todo.size)
+            pending = np.arange(todo.size)
+            for _half in range(40):
+                cand = theta[todo[pending]] + t[pending, None] * step[pending]
+                ll_c, g_c = self.gradient(cand, table[todo[pending]])
+                ok = np.isfinite(ll_c) & (
+                    ll_c >= ll[todo[pending]] - 1e-12 * np.abs(ll[todo[pending]])
+                )
+                idx = todo[pending[ok]]
+                theta[idx], ll[idx], g[idx] = cand[ok], ll_c[ok], g_c[ok]
+                pending = pending[~ok]
+                if pending.size == 0:
+                    break
+                t[pending] *= 0.5
+            gnorm[todo] = np.max(np.abs(g[todo]), axis=1)
+            todo = todo[(gnorm[todo] > tol * scale[todo])]
+        if not self.regular:
+            theta[:, : self.k] -= theta[:, : self.k].mean(axis=1, keepdims=True)
+        return theta, gnorm <= tol * scale
