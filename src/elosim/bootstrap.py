@@ -532,8 +532,9 @@ def _warn(redraws: int, culprits: dict[str, int], n: int, n_nc: int) -> None:
     if redraws:
         top = sorted(culprits, key=lambda x: -culprits[x])[:5]
         warnings.warn(
-            f"{redraws} of {n} bootstrap resamples had no finite estimate (an item with no win "
-            f"or no loss in the resample, mostly {top}) and were redrawn; intervals are "
+            f"{redraws} bootstrap resample draw(s) had no finite estimate (an item with no win "
+            f"or no loss in the resample, mostly {top}) and were redrawn, keeping {n} estimable "
+            "resamples; intervals are "
             "conditional on estimability. Items with so few votes have unreliable intervals: "
             "consider votes.min_votes(n) or prior_strength > 0.",
             DegenerateBootstrapWarning,
