@@ -1,0 +1,1191 @@
+"""Pairwise votes: the validated, immutable input of every elosim computation.
+
+A vote compares item ``a`` (side A) with item ``b`` (side B) and has one of
+three outcomes: A wins, B wins, or a tie. Votes may carry a weight, a time
+stamp, a cluster id (prompt, user, session) and covariates. The sufficient
+statistic (counts per unordered pair and outcome) is computed once and cached.
+
+Validation is vectorised: labels, outcomes and weights are checked once per
+*distinct* value and mapped back to the rows, so reading the 135,634 LMArena
+votes takes a fraction of a second. Every problem is reported with the column,
+the offending value and its first (0-based) row numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import numbers
+import os
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from ._counts import VoteCounts, reduce_votes
+from ._errors import VotesError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["A_WINS", "B_WINS", "TIE", "Votes", "VotesSummary", "read_votes"]
+
+#: Outcome codes stored in :attr:`Votes.outcome`.
+A_WINS, B_WINS, TIE = 0, 1, 2
+
+#: Outcome labels accepted in a ``winner`` column (LMArena's conventions).
+WINNER_LABELS: dict[str, int] = {
+    "model_a": A_WINS,
+    "model_b": B_WINS,
+    "tie": TIE,
+    "tie (bothbad)": TIE,
+    "both_bad": TIE,
+    "both bad": TIE,
+}
+
+#: Numeric outcomes: 1 = A wins, 0 = B wins, 0.5 = tie (also as the strings "1", "0", "0.5").
+NUMERIC_OUTCOMES: dict[float, int] = {1.0: A_WINS, 0.0: B_WINS, 0.5: TIE}
+
+_MAX_LABEL = 1000
+
+# classes of outcome values (negative, so they never collide with real codes)
+_UNKNOWN, _NAME, _MISSING = -1, -2, -3
+
+
+def _readonly(x: NDArray[Any]) -> NDArray[Any]:
+    x.flags.writeable = False
+    return x
+
+
+def _rows(idx: NDArray[np.intp] | Sequence[int], limit: int = 5) -> str:
+    idx = list(idx)
+    s = ", ".join(str(int(i)) for i in idx[:limit])
+    return s + (f", ... ({len(idx) - limit} more)" if len(idx) > limit else "")
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    if isinstance(x, float) and math.isnan(x):
+        return True
+    if isinstance(x, str):
+        return x.strip() == ""
+    try:  # pandas.NA, numpy.datetime64('NaT'), numpy floats
+        return bool(x != x)
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_int_type(t: type) -> bool:
+    return issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))
+
+
+def _missing_mask(arr: NDArray[Any]) -> NDArray[np.bool_]:
+    """Vectorised missing-value test (None, NaN, NaT, pandas.NA, blank strings)."""
+    kind = arr.dtype.kind
+    if kind in "fc":
+        return np.asarray(np.isnan(arr), dtype=bool)
+    if kind in "mM":
+        return np.asarray(np.isnat(arr), dtype=bool)
+    if kind == "U":
+        return np.asarray(np.char.str_len(np.char.strip(arr)) == 0, dtype=bool)
+    if kind != "O":
+        return np.zeros(arr.shape, dtype=bool)
+    flat = arr.ravel()
+    lst = flat.tolist()
+    types = set(map(type, lst))
+    if all(_is_int_type(t) for t in types):
+        out = np.zeros(flat.size, dtype=bool)
+    elif types <= {str}:
+        out = (flat == "") | np.fromiter(map(str.isspace, lst), dtype=bool, count=flat.size)
+    else:
+        out = np.fromiter(map(_is_missing, lst), dtype=bool, count=flat.size)
+    return out.reshape(arr.shape)
+
+
+def _as_column(values: Any, name: str) -> NDArray[Any]:
+    """A 1-D numpy array view or copy of ``values`` (never modified afterwards)."""
+    if isinstance(values, np.ndarray):
+        arr = values
+    elif hasattr(values, "to_numpy") and hasattr(values, "dtype"):  # pandas Series / Index
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind != "O":
+            arr = values.to_numpy()
+        else:  # str, string, categorical, nullable dtypes: python objects
+            arr = values.to_numpy(dtype=object)
+    else:
+        try:
+            arr = np.asarray(values, dtype=object)
+        except (TypeError, ValueError) as exc:  # pragma: no cover - exotic inputs
+            raise TypeError(f"{name} could not be read as a 1-D array: {exc}") from None
+    if arr.ndim != 1:
+        raise VotesError(f"{name} must be one-dimensional; got shape {arr.shape}")
+    return arr
+
+
+def _factorize_objects(lst: list[Any]) -> tuple[list[Any], NDArray[np.intp]]:
+    """Distinct values (first-seen order) and each row's index into them (hash based)."""
+    try:
+        uniq = list(dict.fromkeys(lst))
+    except TypeError:  # unhashable values: every row is its own "distinct" value
+        return lst, np.arange(len(lst), dtype=np.intp)
+    lookup = dict(zip(uniq, range(len(uniq)), strict=True))
+    inv = np.fromiter(map(lookup.__getitem__, lst), dtype=np.intp, count=len(lst))
+    return uniq, inv
+
+
+def _label_error(values: NDArray[Any], name: str) -> None:
+    """Raise the precise error for labels that are not all str (or all int)."""
+    lst = values.tolist()
+    missing = np.flatnonzero(np.fromiter(map(_is_missing, lst), dtype=bool, count=len(lst)))
+    if missing.size:
+        raise VotesError(
+            f"column {name!r} has {missing.size} missing item label(s) at row(s) "
+            f"{_rows(missing)}; drop or fill those rows first"
+        )
+    kinds = set()
+    for v in lst:
+        if isinstance(v, (str, np.str_)):
+            kinds.add("str")
+        elif _is_int_type(type(v)):
+            kinds.add("int")
+        else:
+            raise TypeError(
+                f"column {name!r} holds an item label of type {type(v).__name__} ({v!r}); "
+                "item labels must be strings (or integers)"
+            )
+    raise TypeError(
+        f"column {name!r} mixes string and integer item labels; use one type "
+        "(e.g. convert all labels with str())"
+    )
+
+
+def _factor_labels(values: NDArray[Any], name: str) -> tuple[list[str], NDArray[np.intp], str]:
+    """Validate item labels and return (distinct labels as str, row codes, label kind)."""
+    kind = values.dtype.kind
+    labels: list[str]
+    if kind == "U":  # hashing python str is faster than sorting fixed-width unicode
+        uniq, inv = _factorize_objects(values.tolist())
+        labels = uniq
+        lkind = "str"
+    elif kind in "iu":
+        uniq_arr, inv = np.unique(values, return_inverse=True)
+        labels = [str(int(x)) for x in uniq_arr.tolist()]
+        lkind = "int"
+    elif kind == "O":
+        lst = values.tolist()
+        types = set(map(type, lst))
+        if types and all(issubclass(t, str) for t in types):
+            uniq, inv = _factorize_objects(lst)
+            labels = [str(x) for x in uniq]
+            lkind = "str"
+        elif types and all(_is_int_type(t) for t in types):
+            uniq, inv = _factorize_objects(lst)
+            labels = [str(int(x)) for x in uniq]
+            lkind = "int"
+        else:
+            _label_error(values, name)
+            raise AssertionError("unreachable")  # pragma: no cover
+    else:
+        _label_error(values.astype(object), name)
+        raise AssertionError("unreachable")  # pragma: no cover
+    inv = np.asarray(inv, dtype=np.intp).ravel()
+    if lkind == "str":
+        blank = [k for k, s in enumerate(labels) if not s.strip()]
+        if blank:
+            rows = np.flatnonzero(np.isin(inv, blank))
+            raise VotesError(
+                f"column {name!r} has {rows.size} missing item label(s) at row(s) "
+                f"{_rows(rows)}; drop or fill those rows first"
+            )
+        long = [k for k, s in enumerate(labels) if len(s) > _MAX_LABEL]
+        if long:
+            rows = np.flatnonzero(np.isin(inv, long))
+            raise VotesError(
+                f"column {name!r} has item labels longer than {_MAX_LABEL} characters at "
+                f"row(s) {_rows(rows)}; is this the right column?"
+            )
+    return labels, inv, lkind
+
+
+def _classify_outcome(v: Any) -> int:
+    """Code of one distinct outcome value, or _UNKNOWN / _NAME / _MISSING."""
+    if _is_missing(v):
+        return _MISSING
+    if isinstance(v, (bool, np.bool_)):
+        return _UNKNOWN
+    if isinstance(v, numbers.Real):
+        return NUMERIC_OUTCOMES.get(float(v), _UNKNOWN)
+    if not isinstance(v, str):
+        return _UNKNOWN
+    s = v.strip()
+    code = WINNER_LABELS.get(s.lower())
+    if code is not None:
+        return code
+    try:
+        return NUMERIC_OUTCOMES[float(s)]
+    except (ValueError, KeyError):
+        return _NAME  # maybe the name of the winning item: checked against the row
+
+
+def _parse_outcomes(
+    values: NDArray[Any], ia: NDArray[np.intp], ib: NDArray[np.intp], space: list[str], name: str
+) -> NDArray[np.int8]:
+    """Map outcome values to codes; unknown labels are an error, never a tie."""
+    n = values.size
+    kind = values.dtype.kind
+    uniq: Sequence[Any]
+    if kind in "iuf":
+        v = values.astype(float)
+        codes = np.full(n, _UNKNOWN, dtype=np.int8)
+        for num, code in NUMERIC_OUTCOMES.items():
+            codes[v == num] = code
+        codes[np.isnan(v)] = _MISSING
+        if (codes >= 0).all():
+            return codes
+        uniq, inv = _factorize_objects(values.tolist())  # error path only
+    elif kind == "U":
+        uniq, inv = _factorize_objects(values.tolist())
+    else:
+        lst = values.tolist()
+        types = set(map(type, lst))
+        if any(issubclass(t, (bool, np.bool_)) for t in types):  # True == 1: no hashing
+            uniq, inv = lst, np.arange(n, dtype=np.intp)
+        else:
+            uniq, inv = _factorize_objects(lst)
+    inv = np.asarray(inv, dtype=np.intp).ravel()
+    table = np.array([_classify_outcome(u) for u in uniq], dtype=np.int8)
+    codes = table[inv]
+    named = np.flatnonzero(codes == _NAME)
+    if named.size:
+        ustr = np.array([str(u).strip() for u in uniq], dtype=object)
+        sp = np.array(space, dtype=object)
+        o = ustr[inv[named]]
+        codes[named] = np.where(
+            o == sp[ia[named]], A_WINS, np.where(o == sp[ib[named]], B_WINS, _UNKNOWN)
+        )
+    missing = np.flatnonzero(codes == _MISSING)
+    if missing.size:
+        raise VotesError(
+            f"column {name!r} has {missing.size} missing outcome(s) at row(s) {_rows(missing)}"
+        )
+    bad = np.flatnonzero(codes == _UNKNOWN)
+    if bad.size:
+        kbad = inv[bad]
+        ks, first = np.unique(kbad, return_index=True)
+        ks = ks[np.argsort(first)]
+        desc = "; ".join(
+            f"{uniq[k]!r} (row(s) {_rows(bad[kbad == k], 3)})" for k in ks[:10].tolist()
+        )
+        allowed = "'model_a', 'model_b', 'tie', 'tie (bothbad)', 'both_bad'"
+        raise VotesError(
+            f"column {name!r} has {ks.size} unknown outcome label(s): {desc}. Allowed: "
+            f"{allowed}, the name of the winning item, or the numbers 1 (A wins), 0 (B wins) "
+            "and 0.5 (tie). Unknown labels are never read as ties."
+        )
+    return codes
+
+
+def _parse_weight(values: NDArray[Any], name: str) -> NDArray[np.float64]:
+    """Weights as float; missing cells (None, NaN, empty strings) are named with their rows."""
+    kind = values.dtype.kind
+    if kind in "iufb":
+        w = values.astype(float)
+    elif kind in "UO":
+        lst = values.tolist()
+        uniq, inv = _factorize_objects(lst)
+        conv = np.empty(len(uniq))
+        bad_text: list[int] = []
+        for k, u in enumerate(uniq):
+            if _is_missing(u):
+                conv[k] = np.nan
+            elif isinstance(u, (bool, np.bool_, numbers.Real)):
+                conv[k] = float(u)
+            elif isinstance(u, str):
+                try:
+                    conv[k] = float(u)
+                except ValueError:
+                    bad_text.append(k)
+                    conv[k] = np.nan
+            else:
+                raise TypeError(
+                    f"weight column {name!r} holds a value of type {type(u).__name__} "
+                    f"({u!r}); weights must be numbers"
+                )
+        if bad_text:
+            rows = np.flatnonzero(np.isin(inv, bad_text))
+            vals = [uniq[k] for k in bad_text[:5]]
+            raise VotesError(
+                f"weight column {name!r} has {rows.size} non-numeric value(s) {vals} at "
+                f"row(s) {_rows(rows)}"
+            )
+        w = conv[inv]
+    else:
+        raise TypeError(f"weight must be numeric; got dtype {values.dtype}")
+    if kind in "UO" or kind == "f":
+        miss = np.flatnonzero(np.isnan(w))
+        if miss.size:
+            raise VotesError(
+                f"weight column {name!r} has {miss.size} missing value(s) at row(s) "
+                f"{_rows(miss)}; drop or fill those rows first"
+            )
+    return w
+
+
+def _native(values: Any) -> NDArray[Any]:
+    """Per-vote extra data as a numpy array (pandas columns via ``to_numpy``)."""
+    return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+
+
+def _infer_text_column(values: NDArray[Any], *, dates: bool) -> NDArray[Any]:
+    """Text read from CSV -> int64, float64 (or datetime64 when ``dates``) if every cell parses."""
+    if values.dtype.kind != "O" or values.size == 0:
+        return values
+    for dtype in (np.int64, np.float64):
+        try:
+            return values.astype(dtype)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    if dates:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                return np.array(values.astype(str), dtype="datetime64")
+            except (TypeError, ValueError, Warning):
+                pass
+    return values
+@dataclass(frozen=True)
+class VotesSummary:
+    """What :meth:`Votes.summary` reports; ``str()`` gives a fixed-width text."""
+
+    n_votes: int
+    n_items: int
+    n_ties: int
+    n_pairs_compared: int
+    n_pairs_possible: int
+    votes_per_item: dict[str, int]
+    n_components: int
+    component_sizes: tuple[int, ...]
+    weighted: bool
+
+    def __str__(self) -> str:
+        counts = sorted(self.votes_per_item.items(), key=lambda kv: -kv[1])
+        lines = [
+            "Pairwise votes",
+            "=" * 60,
+            f"{'votes':<28}{self.n_votes:>12,}",
+            f"{'items':<28}{self.n_items:>12,}",
+            f"{'ties':<28}{self.n_ties:>12,}"
+            f"  ({100 * self.n_ties / max(self.n_votes, 1):.1f}%)",
+            f"{'pairs compared':<28}{self.n_pairs_compared:>12,}"
+            f"  of {self.n_pairs_possible:,}",
+            f"{'connected components':<28}{self.n_components:>12,}",
+            f"{'weighted':<28}{'yes' if self.weighted else 'no':>12}",
+            "-" * 60,
+            f"{'votes per item: max':<28}{counts[0][1]:>12,}  ({counts[0][0]})",
+            f"{'votes per item: min':<28}{counts[-1][1]:>12,}  ({counts[-1][0]})",
+        ]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Votes:
+    """Validated, immutable pairwise votes.
+
+    Build it with :meth:`from_frame`, :meth:`from_arrays`, :meth:`from_counts` or
+    :func:`read_votes`; the constructor itself expects already-coded arrays.
+
+    Parameters
+    ----------
+    items : sequence of str
+        Item labels (at least two, unique).
+    a, b : array of int
+        Index into ``items`` of the item on side A and on side B of each vote.
+    outcome : array of int
+        ``0`` (A wins), ``1`` (B wins) or ``2`` (tie) per vote.
+    weight : array of float, optional
+        Non-negative, finite weight per vote (e.g. inverse sampling probability).
+    time : array, optional
+        Time stamp or sequence number per vote (used by online Elo and drift studies).
+    cluster : array, optional
+        Cluster id per vote (prompt, user, session) for cluster-robust inference.
+    covariates : mapping of str to array, optional
+        Extra per-vote columns kept alongside the votes.
+
+    Notes
+    -----
+    All arrays are copied and made read-only; the caller's objects are never modified.
+    """
+
+    items: tuple[str, ...]
+    a: NDArray[np.intp]
+    b: NDArray[np.intp]
+    outcome: NDArray[np.int8]
+    weight: NDArray[np.float64] | None = None
+    time: NDArray[Any] | None = None
+    cluster: NDArray[Any] | None = None
+    covariates: Mapping[str, NDArray[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        items = tuple(str(x) for x in self.items)
+        if len(set(items)) != len(items):
+            dup = sorted(k for k, c in Counter(items).items() if c > 1)
+            raise VotesError(f"items has duplicated labels: {dup[:10]}")
+        a = np.array(self.a, copy=True)
+        b = np.array(self.b, copy=True)
+        o = np.array(self.outcome, copy=True)
+        n = a.size
+        if a.ndim != 1 or b.ndim != 1 or o.ndim != 1:
+            raise VotesError("a, b and outcome must be one-dimensional")
+        if not (b.size == n and o.size == n):
+            raise VotesError(
+                f"length mismatch: a has {n} votes, b has {b.size}, outcome has {o.size}"
+            )
+        if n == 0:
+            raise VotesError("no votes: the input is empty")
+        if len(items) < 2:
+            raise VotesError(f"need at least two items to compare; got {len(items)}: {items}")
+        for name, arr in (("a", a), ("b", b)):
+            if not np.issubdtype(arr.dtype, np.integer):
+                raise TypeError(f"{name} must hold integer item indices; got dtype {arr.dtype}")
+            bad = np.flatnonzero((arr < 0) | (arr >= len(items)))
+            if bad.size:
+                raise VotesError(
+                    f"{name} has item indices outside 0..{len(items) - 1} at row(s) {_rows(bad)}"
+                )
+        if not np.issubdtype(o.dtype, np.integer):
+            raise TypeError(f"outcome must hold integer codes 0, 1, 2; got dtype {o.dtype}")
+        bad = np.flatnonzero((o < 0) | (o > 2))
+        if bad.size:
+            raise VotesError(
+                f"outcome codes must be 0 (A wins), 1 (B wins) or 2 (tie); got "
+                f"{sorted(set(o[bad].tolist()))[:10]} at row(s) {_rows(bad)}"
+            )
+        same = np.flatnonzero(a == b)
+        if same.size:
+            raise VotesError(
+                f"{same.size} self-comparison(s) (an item against itself) at row(s) "
+                f"{_rows(same)}, e.g. {items[a[same[0]]]!r}; pass drop_self=True to drop them"
+            )
+        set_(self, "items", items)
+        set_(self, "a", _readonly(a.astype(np.intp)))
+        set_(self, "b", _readonly(b.astype(np.intp)))
+        set_(self, "outcome", _readonly(o.astype(np.int8)))
+        if self.weight is not None:
+            w = np.array(self.weight, dtype=float, copy=True)
+            if w.shape != (n,):
+                raise VotesError(f"length mismatch: weight has {w.size} values for {n} votes")
+            bad = np.flatnonzero(~np.isfinite(w))
+            if bad.size:
+                raise VotesError(
+                    f"weight has {bad.size} missing or non-finite value(s) at row(s) {_rows(bad)}"
+                )
+            bad = np.flatnonzero(w < 0)
+            if bad.size:
+                raise VotesError(
+                    f"weight has {bad.size} negative value(s) at row(s) {_rows(bad)}; "
+                    "weights must be >= 0"
+                )
+            if not np.any(w > 0):
+                raise VotesError("all weights are zero")
+            set_(self, "weight", _readonly(w))
+        for name in ("time", "cluster"):
+            v = getattr(self, name)
+            if v is not None:
+                arr = np.array(v, copy=True)
+                if arr.shape != (n,):
+                    raise VotesError(f"length mismatch: {name} has {arr.size} values for {n} votes")
+                miss = np.flatnonzero(_missing_mask(arr))
+                if miss.size:
+                    raise VotesError(
+                        f"{name} has {miss.size} missing value(s) at row(s) {_rows(miss)}"
+                    )
+                set_(self, name, _readonly(arr))
+        cov = {}
+        for key, v in dict(self.covariates).items():
+            arr = np.array(v, copy=True)
+            if arr.shape[:1] != (n,):
+                raise VotesError(
+                    f"length mismatch: covariate {key!r} has {arr.shape[:1]} rows for {n} votes"
+                )
+            cov[str(key)] = _readonly(arr)
+        set_(self, "covariates", cov)
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_arrays(
+        cls,
+        a: ArrayLike,
+        b: ArrayLike,
+        outcome: ArrayLike,
+        *,
+        items: Sequence[str] | None = None,
+        weight: ArrayLike | None = None,
+        time: ArrayLike | None = None,
+        cluster: ArrayLike | None = None,
+        covariates: Mapping[str, ArrayLike] | None = None,
+        drop_self: bool = False,
+    ) -> Votes:
+        """Votes from per-vote arrays of item labels and outcomes.
+
+        Parameters
+        ----------
+        a, b : array-like of str (or int)
+            Item on side A and on side B of each vote.
+        outcome : array-like
+            Per vote: ``1`` / ``"model_a"`` (A wins), ``0`` / ``"model_b"`` (B wins),
+            ``0.5`` / ``"tie"`` / ``"tie (bothbad)"`` / ``"both_bad"`` (tie), or the name of
+            the winning item.
+        items : sequence of str, optional
+            The full set of item labels (default: the labels seen, sorted).
+        weight, time, cluster, covariates
+            Optional per-vote data; see :class:`Votes`.
+        drop_self : bool
+            Drop self-comparisons instead of raising.
+
+        Raises
+        ------
+        elosim.VotesError
+            Unknown outcome labels (listed with their first rows), missing values, length
+            mismatches, self-comparisons, fewer than two items or no votes.
+
+        Examples
+        --------
+        >>> import elosim
+        >>> v = elosim.Votes.from_arrays(["x", "x", "y"], ["y", "z", "z"], [1, 0.5, "model_b"])
+        >>> v.items, v.n_votes
+        (('x', 'y', 'z'), 3)
+        """
+        return cls._from_columns(
+            a, b, outcome, items=items, weight=weight, time=time, cluster=cluster,
+            covariates=covariates, drop_self=drop_self, names=("a", "b", "outcome"),
+        )
+
+    @classmethod
+    def _from_columns(
+        cls,
+        a: Any,
+        b: Any,
+        outcome: Any,
+        *,
+        items: Sequence[str] | None,
+        weight: Any,
+        time: Any,
+        cluster: Any,
+        covariates: Mapping[str, Any] | None,
+        drop_self: bool,
+        names: tuple[str, str, str],
+        weight_name: str = "weight",
+    ) -> Votes:
+        a_arr = _as_column(a, names[0])
+        b_arr = _as_column(b, names[1])
+        o_arr = _as_column(outcome, names[2])
+        n = a_arr.size
+        if b_arr.size != n or o_arr.size != n:
+            raise VotesError(
+                f"length mismatch: {names[0]!r} has {n} values, {names[1]!r} has {b_arr.size}, "
+                f"{names[2]!r} has {o_arr.size}"
+            )
+        if n == 0:
+            raise VotesError("no votes: the input is empty")
+        la, ca, kind_a = _factor_labels(a_arr, names[0])
+        lb, cb, kind_b = _factor_labels(b_arr, names[1])
+        if kind_a != kind_b:
+            raise TypeError(
+                f"columns {names[0]!r} and {names[1]!r} hold different kinds of item labels "
+                f"({kind_a} and {kind_b}); use one type (e.g. convert all labels with str())"
+            )
+        # one label space for both sides (sorted), and each row's index into it
+        space = sorted(set(la) | set(lb))
+        pos = {lab: k for k, lab in enumerate(space)}
+        ia = np.array([pos[x] for x in la], dtype=np.intp)[ca]
+        ib = np.array([pos[x] for x in lb], dtype=np.intp)[cb]
+        codes = _parse_outcomes(o_arr, ia, ib, space, names[2])
+        extra: dict[str, Any] = {"weight": weight, "time": time, "cluster": cluster}
+        for key, v in extra.items():
+            if v is not None:
+                arr = _as_column(v, key) if key == "weight" else _native(v)
+                if arr.shape[:1] != (n,):
+                    raise VotesError(
+                        f"length mismatch: {key} has {arr.shape[0] if arr.ndim else 0} values "
+                        f"for {n} votes"
+                    )
+                if key == "weight":
+                    arr = _parse_weight(arr, weight_name)
+                extra[key] = arr
+        cov = {k: _native(v) for k, v in (covariates or {}).items()}
+        rows = np.arange(n)
+        same = np.flatnonzero(ia == ib)
+        if same.size:
+            if not drop_self:
+                raise VotesError(
+                    f"{same.size} self-comparison(s) (an item against itself) at row(s) "
+                    f"{_rows(same)}, e.g. {space[ia[same[0]]]!r}; pass drop_self=True to drop them"
+                )
+            keep = ia != ib
+            if not keep.any():
+                raise VotesError("no votes left after dropping self-comparisons")
+            ia, ib, codes, rows = ia[keep], ib[keep], codes[keep], rows[keep]
+            extra = {k: (None if v is None else v[keep]) for k, v in extra.items()}
+            cov = {k: v[keep] for k, v in cov.items()}
+        if items is None:
+            used = np.flatnonzero(
+                np.bincount(ia, minlength=len(space)) + np.bincount(ib, minlength=len(space))
+            )
+            labels = tuple(space[k] for k in used.tolist())
+            remap = np.full(len(space), -1, dtype=np.intp)
+            remap[used] = np.arange(used.size)
+        else:
+            labels = tuple(str(x) for x in items)
+            if len(set(labels)) != len(labels):
+                dup = sorted(k for k, c in Counter(labels).items() if c > 1)
+                raise VotesError(f"items has duplicated labels: {dup[:10]}")
+            given = {lab: k for k, lab in enumerate(labels)}
+            remap = np.array([given.get(x, -1) for x in space], dtype=np.intp)
+        ia, ib = remap[ia], remap[ib]
+        for idx, nm in ((ia, names[0]), (ib, names[1])):
+            bad = np.flatnonzero(idx < 0)
+            if bad.size:
+                sp = a_arr if nm == names[0] else b_arr
+                labs = sorted({str(x) for x in sp[rows[bad]].tolist()})
+                raise VotesError(
+                    f"column {nm!r} has labels not in items: {labs[:10]} (first at row(s) "
+                    f"{_rows(rows[bad])})"
+                )
+        return cls(
+            items=labels, a=ia, b=ib, outcome=codes, weight=extra["weight"],
+            time=extra["time"], cluster=extra["cluster"], covariates=cov,
+        )
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: Any,
+        *,
+        a: str = "model_a",
+        b: str = "model_b",
+        winner: str = "winner",
+        weight: str | None = None,
+        time: str | None = None,
+        cluster: str | None = None,
+        covariates: Sequence[str] = (),
+        items: Sequence[str] | None = None,
+        drop_self: bool = False,
+    ) -> Votes:
+        """Votes from a DataFrame (pandas, or anything indexable by column name).
+
+        The ``winner`` column may hold LMArena's labels (``model_a``, ``model_b``, ``tie``,
+        ``tie (bothbad)``, ``both_bad``), the winning item's name, or 1 / 0 / 0.5.
+
+        Parameters
+        ----------
+        df : DataFrame
+            One row per vote.
+        a, b, winner : str
+            Column names of side A, side B and the outcome.
+        weight, time, cluster : str, optional
+            Column names of optional per-vote data.
+        covariates : sequence of str
+            Further columns to keep.
+        items : sequence of str, optional
+            The full set of item labels.
+        drop_self : bool
+            Drop self-comparisons instead of raising.
+
+        Raises
+        ------
+        elosim.VotesError
+            A missing column (named), or any problem listed in :meth:`from_arrays`.
+
+        Examples
+        --------
+        >>> import pandas as pd, elosim
+        >>> df = pd.DataFrame({"model_a": ["x", "y"], "model_b": ["y", "z"],
+        ...                    "winner": ["model_a", "tie (bothbad)"]})
+        >>> elosim.Votes.from_frame(df).n_votes
+        2
+        """
+        cols = list(df.keys()) if isinstance(df, Mapping) else list(getattr(df, "columns", []))
+        if len(set(map(str, cols))) != len(cols):
+            dup = sorted({str(c) for c in cols if list(map(str, cols)).count(str(c)) > 1})
+            raise VotesError(f"the frame has duplicated column names: {dup}")
+
+        def col(name: str | None, role: str) -> Any:
+            if name is None:
+                return None
+            if name not in cols:
+                raise VotesError(
+                    f"column {name!r} (for {role}) not found; the frame has columns {cols[:20]}"
+                )
+            return df[name]
+
+        return cls._from_columns(
+            col(a, "side A"), col(b, "side B"), col(winner, "the outcome"),
+            items=items, weight=col(weight, "weight"), time=col(time, "time"),
+            cluster=col(cluster, "cluster"),
+            covariates={c: col(c, "a covariate") for c in covariates},
+            drop_self=drop_self, names=(a, b, winner), weight_name=weight or "weight",
+        )
+
+    @classmethod
+    def from_counts(
+        cls, items: Sequence[str], wins: ArrayLike, ties: ArrayLike | None = None
+    ) -> Votes:
+        """Votes from a K x K matrix of wins (and optionally a symmetric matrix of ties).
+
+        Parameters
+        ----------
+        items : sequence of str
+            The K item labels.
+        wins : array of shape (K, K)
+            ``wins[i, j]`` is how many times item i beat item j (non-negative integers).
+        ties : array of shape (K, K), optional
+            Symmetric: ``ties[i, j] == ties[j, i]`` is the number of ties between i and j.
+
+        Examples
+        --------
+        >>> import elosim
+        >>> v = elosim.Votes.from_counts(["a", "b"], [[0, 3], [1, 0]], ties=[[0, 2], [2, 0]])
+        >>> v.n_votes, v.summary().n_ties
+        (6, 2)
+        """
+        labels = [str(x) for x in items]
+        k = len(labels)
+        mats = []
+        for name, m in (("wins", wins), ("ties", ties)):
+            if m is None:
+                mats.append(np.zeros((k, k), dtype=np.int64))
+                continue
+            arr = np.asarray(m, dtype=float)
+            if arr.shape != (k, k):
+                raise VotesError(
+                    f"{name} must have shape ({k}, {k}) for {k} items; got {arr.shape}"
+                )
+            if not np.all(np.isfinite(arr)):
+                raise VotesError(f"{name} has missing or non-finite entries")
+            if np.any(arr < 0) or np.any(arr != np.round(arr)):
+                raise VotesError(f"{name} must hold non-negative integer counts")
+            if np.any(np.diag(arr) != 0):
+                raise VotesError(f"{name} has non-zero diagonal entries (self-comparisons)")
+            mats.append(arr.astype(np.int64))
+        w, t = mats
+        if not np.array_equal(t, t.T):
+            raise VotesError(
+                "ties must be symmetric: ties[i, j] is the number of ties between i and j"
+            )
+        iu, ju = np.triu_indices(k, 1)
+        ii, jj = np.nonzero(w)
+        a = np.concatenate([np.repeat(ii, w[ii, jj]), np.repeat(iu, t[iu, ju])])
+        b = np.concatenate([np.repeat(jj, w[ii, jj]), np.repeat(ju, t[iu, ju])])
+        o = np.concatenate(
+            [np.full(int(w.sum()), A_WINS, np.int8), np.full(int(t[iu, ju].sum()), TIE, np.int8)]
+        )
+        return cls(items=tuple(labels), a=a, b=b, outcome=o)
+
+    # ------------------------------------------------------------------ basic facts
+    @property
+    def n_votes(self) -> int:
+        """Number of votes (rows)."""
+        return int(self.a.size)
+
+    def __len__(self) -> int:
+        return self.n_votes
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        ties = int(np.count_nonzero(self.outcome == TIE))
+        return (
+            f"<Votes: {self.n_votes:,} votes, {self.n_items} items, {ties:,} ties"
+            f"{', weighted' if self.weight is not None else ''}"
+            f"{', clustered' if self.cluster is not None else ''}>"
+        )
+
+    @cached_property
+    def _reduced(self) -> tuple[VoteCounts, NDArray[np.intp]]:
+        return reduce_votes(self.n_items, self.items, self.a, self.b, self.outcome, self.weight)
+
+    @property
+    def counts(self) -> VoteCounts:
+        """The sufficient statistic: counts per (unordered pair, outcome), cached."""
+        return self._reduced[0]
+
+    @property
+    def row_cell(self) -> NDArray[np.intp]:
+        """Index of each vote's cell in :attr:`counts` (used by cluster resampling)."""
+        return self._reduced[1]
+
+    @cached_property
+    def votes_per_item(self) -> NDArray[np.int64]:
+        """Number of votes each item took part in, aligned with :attr:`items`."""
+        return np.bincount(self.a, minlength=self.n_items) + np.bincount(
+            self.b, minlength=self.n_items
+        )
+
+    @cached_property
+    def _components(self) -> tuple[int, NDArray[np.int32]]:
+        c = self.counts
+        k = self.n_items
+        g = coo_matrix((np.ones(c.n_pairs), (c.pair_i, c.pair_j)), shape=(k, k)).tocsr()
+        n, labels = connected_components(g, directed=False)
+        return int(n), labels
+
+    def components(self) -> list[list[str]]:
+        """Connected components of the comparison graph, as item labels, largest first."""
+        n, labels = self._components
+        comps = [[self.items[i] for i in np.flatnonzero(labels == c)] for c in range(n)]
+        return sorted(comps, key=lambda c: (-len(c), c))
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether every item is linked to every other through a chain of comparisons."""
+        return self._components[0] == 1
+
+    def summary(self) -> VotesSummary:
+        """Items, votes per item, pairs covered, ties and connectivity.
+
+        Examples
+        --------
+        >>> import elosim
+        >>> v = elosim.Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0.5])
+        >>> print(v.summary().n_components)
+        1
+        """
+        n_comp, _ = self._components
+        return VotesSummary(
+            n_votes=self.n_votes,
+            n_items=self.n_items,
+            n_ties=int(np.count_nonzero(self.outcome == TIE)),
+            n_pairs_compared=self.counts.n_pairs,
+            n_pairs_possible=self.n_items * (self.n_items - 1) // 2,
+            votes_per_item=dict(zip(self.items, self.votes_per_item.tolist(), strict=True)),
+            n_components=n_comp,
+            component_sizes=tuple(len(c) for c in self.components()),
+            weighted=self.weight is not None,
+        )
+
+    def equals(self, other: object) -> bool:
+        """Whether ``other`` holds the same items, votes and per-vote data (array-wise).
+
+        Examples
+        --------
+        >>> import elosim
+        >>> v = elosim.Votes.from_arrays(["x"], ["y"], ["tie"])
+        >>> v.equals(elosim.Votes.from_frame(v.to_frame()))
+        True
+        """
+        if not isinstance(other, Votes) or self.items != other.items:
+            return False
+
+        def same(x: NDArray[Any] | None, y: NDArray[Any] | None) -> bool:
+            if x is None or y is None:
+                return x is None and y is None
+            return x.shape == y.shape and bool(np.all(x == y))
+
+        return (
+            all(
+                same(getattr(self, k), getattr(other, k))
+                for k in ("a", "b", "outcome", "weight", "time", "cluster")
+            )
+            and self.covariates.keys() == other.covariates.keys()
+            and all(same(v, other.covariates[k]) for k, v in self.covariates.items())
+        )
+
+    # ------------------------------------------------------------------ subsets
+    def select(self, mask: ArrayLike) -> Votes:
+        """Votes for the rows where ``mask`` is true (items with no vote left are dropped)."""
+        m = np.asarray(mask)
+        if m.dtype != bool or m.shape != (self.n_votes,):
+            raise VotesError(f"mask must be a boolean array of length {self.n_votes}")
+        if not m.any():
+            raise VotesError("the selection is empty: no vote matches the mask")
+        used = np.union1d(self.a[m], self.b[m])
+        remap = np.full(self.n_items, -1, dtype=np.intp)
+        remap[used] = np.arange(used.size)
+        return Votes(
+            items=tuple(self.items[i] for i in used),
+            a=remap[self.a[m]],
+            b=remap[self.b[m]],
+            outcome=self.outcome[m],
+            weight=None if self.weight is None else self.weight[m],
+            time=None if self.time is None else self.time[m],
+            cluster=None if self.cluster is None else self.cluster[m],
+            covariates={k: v[m] for k, v in self.covariates.items()},
+        )
+
+    def restrict(self, items: Iterable[str]) -> Votes:
+        """Only the votes between the given items."""
+        wanted = set(items)
+        unknown = wanted - set(self.items)
+        if unknown:
+            raise VotesError(f"unknown item(s): {sorted(unknown)[:10]}")
+        keep = np.array([x in wanted for x in self.items])
+        return self.select(keep[self.a] & keep[self.b])
+
+    def drop_items(self, items: Iterable[str]) -> Votes:
+        """All votes except those involving the given items."""
+        drop = set(items)
+        unknown = drop - set(self.items)
+        if unknown:
+            raise VotesError(f"unknown item(s): {sorted(unknown)[:10]}")
+        return self.restrict([x for x in self.items if x not in drop])
+
+    def min_votes(self, n: int) -> Votes:
+        """Drop items (iteratively) until every item has at least ``n`` votes."""
+        v = self
+        while True:
+            low = [it for it, c in zip(v.items, v.votes_per_item, strict=True) if c < n]
+            if not low:
+                return v
+            v = v.drop_items(low)
+
+    # ------------------------------------------------------------------ export
+    def to_frame(self) -> pd.DataFrame:
+        """One row per vote in the LMArena convention (``model_a, model_b, winner``)."""
+        from ._display import require_pandas
+
+        pandas = require_pandas("Votes.to_frame")
+        lab = np.array(["model_a", "model_b", "tie"], dtype=object)
+        it = np.array(self.items, dtype=object)
+        data: dict[str, Any] = {
+            "model_a": it[self.a],
+            "model_b": it[self.b],
+            "winner": lab[self.outcome],
+        }
+        if self.weight is not None:
+            data["weight"] = self.weight
+        if self.time is not None:
+            data["time"] = self.time
+        if self.cluster is not None:
+            data["cluster"] = self.cluster
+        for k, v in self.covariates.items():
+            data[k] = v
+        frame: pd.DataFrame = pandas.DataFrame(data)
+        return frame
+
+
+def read_votes(
+    path: str | os.PathLike[str],
+    *,
+    a: str = "model_a",
+    b: str = "model_b",
+    winner: str = "winner",
+    weight: str | None = None,
+    time: str | None = None,
+    cluster: str | None = None,
+    covariates: Sequence[str] = (),
+    drop_self: bool = False,
+    encoding: str = "utf-8",
+) -> Votes:
+    """Read votes from a CSV file (or Parquet, when pyarrow is installed).
+
+    CSV cells are read as text (an empty cell is a missing value; ``"NA"`` is a label like
+    any other). The ``winner`` column is parsed as in :meth:`Votes.from_frame` (``"1"``,
+    ``"0"`` and ``"0.5"`` count like the numbers); ``weight`` is converted to float; ``time``
+    and covariate columns become int64, float64 (or, for ``time``, datetime64 for ISO dates)
+    when every cell parses, and stay text otherwise; ``cluster`` ids stay text. pandas is
+    used for speed when it is installed; without it the standard :mod:`csv` module gives
+    the same votes and the same errors.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv`` (optionally ``.csv.gz``) or ``.parquet`` file with one row per vote.
+    a, b, winner, weight, time, cluster, covariates, drop_self
+        As in :meth:`Votes.from_frame`.
+    encoding : str
+        Text encoding of a CSV file.
+
+    Returns
+    -------
+    Votes
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    elosim.VotesError
+        The file cannot be decoded or parsed (wrong number of fields, e.g. a truncated
+        file; duplicated column names), or its contents are invalid.
+
+    Examples
+    --------
+    >>> import os, tempfile, elosim
+    >>> path = os.path.join(tempfile.mkdtemp(), "votes.csv")
+    >>> with open(path, "w") as fh:
+    ...     _ = fh.write("model_a,model_b,winner\\nx,y,model_a\\ny,z,tie\\nz,x,1\\n")
+    >>> elosim.read_votes(path)
+    <Votes: 3 votes, 3 items, 1 ties>
+    """
+    p = os.fspath(path)
+    if not os.path.exists(p):
+        raise FileNotFoundError(f"no such file: {p!r}")
+    kw: dict[str, Any] = {
+        "a": a, "b": b, "winner": winner, "weight": weight, "time": time, "cluster": cluster,
+        "covariates": covariates, "drop_self": drop_self,
+    }
+    if p.endswith(".parquet") or p.endswith(".pq"):
+        return Votes.from_frame(_read_parquet(p), **kw)
+    frame = _read_csv_pandas(p, encoding)
+    if frame is None:
+        frame = _read_csv_module(p, encoding)
+    if time is not None and time in frame.columns:
+        frame.infer(time, dates=True)
+    for c in covariates:
+        if c in frame.columns:
+            frame.infer(c, dates=False)
+    return Votes.from_frame(frame, **kw)
+
+
+class _ColumnFrame:
+    """A minimal column-name-indexable frame (so reading needs no pandas)."""
+
+    def __init__(self, cols: dict[str, NDArray[Any]]) -> None:
+        self.columns = list(cols)
+        self._cols = cols
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        return self._cols[name]
+
+    def infer(self, name: str, *, dates: bool) -> None:
+        self._cols[name] = _infer_text_column(self._cols[name], dates=dates)
+
+
+def _read_parquet(p: str) -> _ColumnFrame:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError("reading Parquet needs pyarrow: pip install 'elosim[parquet]'") from None
+    try:
+        table = pq.read_table(p)
+    except Exception as exc:  # pyarrow raises many types for corrupt files
+        raise VotesError(f"could not read Parquet file {p!r}: {exc}") from None
+    names = [str(c) for c in table.column_names]
+    if len(set(names)) != len(names):
+        dup = sorted(k for k, c in Counter(names).items() if c > 1)
+        raise VotesError(f"{p!r} has duplicated column names: {dup}")
+    cols = {
+        name: np.asarray(table.column(k).to_numpy(zero_copy_only=False))
+        for k, name in enumerate(names)
+    }
+    return _ColumnFrame(cols)
+
+
+def _read_text(p: str, encoding: str) -> str:
+    try:
+        if p.endswith(".gz"):
+            import gzip
+
+            with gzip.open(p, "rt", encoding=encoding, newline="") as fh:
+                return fh.read()
+        with open(p, encoding=encoding, newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise VotesError(
+            f"could not decode {p!r} as {encoding} (byte {exc.start}); pass encoding=... "
+            "(e.g. encoding='latin-1')"
+        ) from None
+
+
+def _frame_from_rows(header: list[str], columns: list[NDArray[Any]], p: str) -> _ColumnFrame:
+    if header and header[0].startswith("\ufeff"):  # byte-order mark
+        header = [header[0][1:], *header[1:]]
+    if len(set(header)) != len(header):
+        dup = sorted(k for k, c in Counter(header).items() if c > 1)
+        raise VotesError(f"{p!r} has duplicated column names: {dup}")
+    return _ColumnFrame(dict(zip(header, columns, strict=True)))
+
+
+def _read_csv_module(p: str, encoding: str) -> _ColumnFrame:
+    """The reference reader: standard-library csv; every error is reported from here."""
+    text = _read_text(p, encoding)
+    if not text.strip():
+        raise VotesError(f"{p!r} is empty")
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows: list[list[str]] = []
+    bad: list[int] = []
+    try:
+        header = next(reader)
+        width = len(header)
+        for r in reader:
+            if not r or (len(r) == 1 and not r[0].strip()):  # blank line (as pandas)
+                continue
+            if len(r) != width:
+                bad.append(reader.line_num)
+            rows.append(r)
+    except csv.Error as exc:
+        raise VotesError(
+            f"could not parse {p!r} as CSV (line {reader.line_num}): {exc}; "
+            "the file may be truncated or malformed"
+        ) from None
+    if bad:
+        raise VotesError(
+            f"{p!r}: line(s) {_rows(bad)} have a different number of fields than the header "
+            f"({width}); the file may be truncated or malformed"
+        )
+    columns = [np.array(c, dtype=object) for c in zip(*rows, strict=True)] if rows else []
+    if not rows:
+        columns = [np.empty(0, dtype=object) for _ in header]
+    return _frame_from_rows(header, columns, p)
+
+
+def _read_csv_pandas(p: str, encoding: str) -> _ColumnFrame | None:
+    """Fast path with pandas' C parser; None means: let the csv module read (and report)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return None
+    try:
+        df = pd.read_csv(
+            p, header=None, dtype=object, na_filter=False, keep_default_na=False,
+            encoding=encoding, skip_blank_lines=True, engine="c",
+        )
+    except Exception:  # any parse/decode problem: the reference reader reports it
+        return None
+    if df.shape[0] == 0:
+        return None
+    columns = [df[k].to_numpy(dtype=object) for k in df.columns]
+    # pandas pads short rows (e.g. a truncated last line) with "": those show up as an
+    # empty last cell, so only then are the field counts checked like the csv module does
+    if (columns[-1][1:] == "").any() and _has_short_rows(p, len(columns)):
+        return None
+    header = [str(c[0]) for c in columns]
+    if not any(h.strip() for h in header):
+        return None
+    return _frame_from_rows(header, [c[1:] for c in columns], p)
+
+
+def _has_short_rows(p: str, width: int) -> bool:
+    """Whether some non-blank record has fewer than ``width`` fields (RFC 4180 quoting)."""
+    if p.endswith(".gz"):
+        import gzip
+
+        with gzip.open(p, "rb") as fh:
+            raw = fh.read()
+    else:
+        with open(p, "rb") as fh:
+            raw = fh.read()
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    if not (buf == 10).any() and (buf == 13).any():
+        return True  # old-Mac line ends: let the csv module decide
+    outside = (np.cumsum(buf == 34) & 1) == 0  # "" escapes toggle twice
+    sep = np.flatnonzero((buf == 44) & outside)
+    ends = np.flatnonzero((buf == 10) & outside)
+    if ends.size == 0 or ends[-1] != buf.size - 1:
+        ends = np.append(ends, buf.size)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    nsep = np.searchsorted(sep, ends) - np.searchsorted(sep, starts)
+    length = ends - starts
+    last = buf[np.clip(starts, 0, max(buf.size - 1, 0))] if buf.size else np.zeros(0)
+    blank = (length == 0) | ((length == 1) & (last == 13))
+    return bool(np.any((nsep + 1 < width) & ~blank))
