@@ -113,7 +113,8 @@ def test_interval_methods_without_resampling_again() -> None:
     np.testing.assert_allclose(basic.low, 2 * fit.ratings - pct.high)
     for method in ("bca", "studentized"):
         ci = boot.confidence_interval(method=method)
-        assert np.all(ci.low < fit.ratings) and np.all(fit.ratings < ci.high)
+        assert np.all(ci.low < fit.ratings)
+        assert np.all(fit.ratings < ci.high)
         width = ci.high - ci.low
         ref = boot.confidence_interval(method="percentile")
         np.testing.assert_allclose(width, ref.high - ref.low, rtol=0.25)
@@ -148,7 +149,8 @@ def test_cluster_bootstrap_accounts_for_duplicated_votes() -> None:
     b1 = elosim.bootstrap(fit1, n_resamples=1000, rng=1)
     naive = elosim.bootstrap(fit2, n_resamples=1000, rng=2)
     clus = elosim.bootstrap(fit2, n_resamples=1000, rng=3, cluster=True)
-    assert clus.cluster and not naive.cluster
+    assert clus.cluster
+    assert not naive.cluster
     # clustering by the duplicated pairs recovers the original SEs; naive ones are 1/sqrt(2)
     np.testing.assert_allclose(clus.standard_error, b1.standard_error, rtol=0.1)
     np.testing.assert_allclose(naive.standard_error * math.sqrt(2), b1.standard_error, rtol=0.1)
@@ -163,9 +165,9 @@ def test_cluster_bootstrap_accounts_for_duplicated_votes() -> None:
 
 def test_degenerate_resamples_are_redrawn_counted_and_warned() -> None:
     votes, _ = arena(8, k=4, n=2000)
-    frame_a = list(np.array(votes.items)[votes.a]) + ["rare", "m0"]
-    frame_b = list(np.array(votes.items)[votes.b]) + ["m1", "rare"]
-    out = list(votes.outcome.astype(object)) + [0, 0]  # rare: one win, one loss
+    frame_a = [*list(np.array(votes.items)[votes.a]), "rare", "m0"]
+    frame_b = [*list(np.array(votes.items)[votes.b]), "m1", "rare"]
+    out = [*votes.outcome.tolist(), 0, 0]  # rare: one win, one loss
     codes = {0: "model_a", 1: "model_b", 2: "tie"}
     v2 = elosim.Votes.from_arrays(frame_a, frame_b, [codes[int(o)] for o in out])
     fit = elosim.bradley_terry(v2)

@@ -80,7 +80,9 @@ def test_coverage_within_monte_carlo_error(coverage: dict[str, np.ndarray], key:
 
 
 @pytest.mark.slow
-def test_model_based_intervals_overcover_with_half_win_ties(coverage: dict[str, np.ndarray]) -> None:
+def test_model_based_intervals_overcover_with_half_win_ties(
+    coverage: dict[str, np.ndarray],
+) -> None:
     # with 20% ties the half-win "model" variance is too large by about 1 / (1 - 0.2):
     # its intervals are about 12% too wide, so they cover more than 95% (about 97.2%)
     frac = coverage["model"]

@@ -1,5 +1,6 @@
 """elosim: Bradley-Terry ratings on the Elo scale, with intervals you can cite."""
 
+from . import datasets
 from ._elo import gap_from_win_probability, win_probability_from_gap
 from ._errors import (
     ConvergenceWarning,
@@ -13,6 +14,21 @@ from ._errors import (
 from ._version import __version__
 from .bootstrap import BootstrapResult, bootstrap
 from .fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
+from .gaps import (
+    GapTestResult,
+    PairwiseGapTests,
+    ReportedGapTest,
+    adjust_pvalues,
+    gap_test,
+    gap_test_from_reported,
+    overlap_test_level,
+    pairwise_gap_tests,
+)
+from .online import EloBTComparison, OnlineEloResult, OrderingInterval, compare_elo_bt, online_elo
+from .power import SimulatedPower, min_detectable_gap, power, simulated_power, votes_needed
+from .quasi import QuasiVarianceResult, quasi_variances
+from .ranks import RankSetResult, lmarena_rank, marginal_rank_intervals_bootstrap, rank_intervals
+from .simulate import TrueWinProbability, simulate_votes, true_win_probability
 from .votes import Votes, VotesSummary, read_votes
 
 __all__ = [
@@ -22,16 +38,44 @@ __all__ = [
     "ConvergenceWarning",
     "DegenerateBootstrapWarning",
     "DisconnectedGraphError",
+    "EloBTComparison",
     "ElosimWarning",
+    "GapTestResult",
     "NoFiniteEstimateError",
+    "OnlineEloResult",
+    "OrderingInterval",
+    "PairwiseGapTests",
+    "QuasiVarianceResult",
+    "RankSetResult",
+    "ReportedGapTest",
+    "SimulatedPower",
     "SparseDataWarning",
+    "TrueWinProbability",
     "Votes",
     "VotesError",
     "VotesSummary",
     "__version__",
+    "adjust_pvalues",
     "bootstrap",
     "bradley_terry",
+    "compare_elo_bt",
+    "datasets",
     "gap_from_win_probability",
+    "gap_test",
+    "gap_test_from_reported",
+    "lmarena_rank",
+    "marginal_rank_intervals_bootstrap",
+    "min_detectable_gap",
+    "online_elo",
+    "overlap_test_level",
+    "pairwise_gap_tests",
+    "power",
+    "quasi_variances",
+    "rank_intervals",
     "read_votes",
+    "simulate_votes",
+    "simulated_power",
+    "true_win_probability",
+    "votes_needed",
     "win_probability_from_gap",
 ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit
+
 from . import _solvers
 
 Array = NDArray[np.float64]
@@ -69,6 +71,15 @@ class BatchProblem:
         self, theta: Array, table: Array, *, loglik: bool = True
     ) -> tuple[Array, Array]:
         """Log-likelihood (R,) (zeros when ``loglik`` is false) and gradient (R, m)."""
+        if self.model == "half" and not loglik:
+            # the hot path of the bootstrap: g_d = (wins + ties / 2) - n * sigmoid(d)
+            lam = theta[:, : self.k]
+            d = lam[:, self.pair_i] - lam[:, self.pair_j]
+            g_d = table[..., 0] + 0.5 * table[..., 2] - table.sum(axis=2) * expit(d)
+            g = self.scatter(g_d)
+            if self.regular:
+                g -= self.prior * lam
+            return np.zeros(theta.shape[0]), g
         t = self._terms(theta, table, loglik=loglik)
         g = np.empty((theta.shape[0], self.m))
         g[:, : self.k] = self.scatter(t.g_d)
@@ -98,8 +109,8 @@ class BatchProblem:
             ]
         )
         h = t.h_dd.ravel()
-        info = np.bincount(idx, np.concatenate([h, h, -h, -h]), minlength=r * m * m)
-        info = info.reshape(r, m, m)
+        flat = np.bincount(idx, np.concatenate([h, h, -h, -h]), minlength=r * m * m)
+        info: Array = flat.astype(float).reshape(r, m, m)
         if m > k:
             col = self.scatter(t.h_dt)  # (R, K)
             info[:, :k, k] = col
@@ -116,7 +127,7 @@ class BatchProblem:
         r = table.shape[0]
         scale = np.maximum(1.0, table.sum(axis=(1, 2)))
         theta = np.tile(self.theta_hat, (r, 1))
-        ll, g = self.gradient(theta, table)
+        g = self.gradient(theta, table, loglik=False)[1]
         gnorm = np.max(np.abs(g), axis=1)
         todo = np.flatnonzero(gnorm > tol * scale)
         # fixed-Hessian steps, preconditioned by each item's share of votes in the replicate:
@@ -138,8 +149,10 @@ class BatchProblem:
             acc = todo[ok]
             theta[acc], g[acc], gnorm[acc] = cand[ok], g_c[ok], gn_c[ok]
             todo = acc[gnorm[acc] > tol * scale[acc]]
-        ll = self.gradient(theta, table)[0]
         todo = np.flatnonzero(gnorm > tol * scale)
+        ll = np.zeros(r)
+        if todo.size:
+            ll[todo] = self.gradient(theta[todo], table[todo])[0]
         # full Newton with per-replicate step halving
         for _ in range(max_newton):
             if todo.size == 0:

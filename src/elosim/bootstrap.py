@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.stats import norm
 
 from . import _solvers
 from ._batch import BatchProblem
 from ._errors import DegenerateBootstrapWarning, NoFiniteEstimateError
+from ._methods import InferenceMethods
 from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
 from .fit import BradleyTerryResult, ConfidenceInterval
 
@@ -49,9 +50,38 @@ class _Plan:
     entropy: int
     cluster_codes: NDArray[np.intp] | None
     cluster_matrix: Any  # scipy sparse (n_clusters x n_cells) or None
+    certificate: NDArray[np.intp] | None = None  # pairs of a spanning tree of 2-cycles
 
     def generator(self, r: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(r,)))
+
+
+def _certificate(problem: BatchProblem, table: Array) -> NDArray[np.intp] | None:
+    """Pairs of a spanning tree whose pairs went both ways in the data, most robust first.
+
+    If every pair of this tree still goes both ways in a resample (a win or tie each way),
+    the resample's win graph is strongly connected, so its MLE is finite: a cheap,
+    exact sufficient check. ``None`` when no such tree spans all items.
+    """
+    up = table[:, 0] + table[:, 2]
+    down = table[:, 1] + table[:, 2]
+    both = np.flatnonzero((up > 0) & (down > 0))
+    k = problem.k
+    if both.size < k - 1:
+        return None
+    strength = np.minimum(up[both], down[both])
+    g = sparse.csr_matrix(
+        (1.0 / (1.0 + strength), (problem.pair_i[both], problem.pair_j[both])), shape=(k, k)
+    )
+    tree = minimum_spanning_tree(g).tocoo()
+    if tree.nnz != k - 1:
+        return None
+    lookup = {(int(i), int(j)): int(p) for p, i, j in
+              zip(both, problem.pair_i[both], problem.pair_j[both], strict=True)}
+    return np.array(
+        [lookup[(min(i, j), max(i, j))] for i, j in zip(tree.row, tree.col, strict=True)],
+        dtype=np.intp,
+    )
 
 
 def _estimable(problem: BatchProblem, tables: Array) -> tuple[NDArray[np.bool_], list[list[int]]]:
@@ -99,7 +129,17 @@ def _draw_tables(
     if fit.prior_strength > 0:
         return cells, tables, 0, culprits
     for _attempt in range(_MAX_REDRAWS + 1):
-        ok, bad = _estimable(problem, tables)
+        if plan.certificate is not None:
+            sub = tables[:, plan.certificate, :]
+            cert = np.all((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0), axis=1)
+        else:
+            cert = np.zeros(tables.shape[0], dtype=bool)
+        unsure = np.flatnonzero(~cert)
+        ok = np.ones(tables.shape[0], dtype=bool)
+        bad: list[list[int]] = []
+        if unsure.size:
+            ok_u, bad = _estimable(problem, tables[unsure])
+            ok[unsure] = ok_u
         if ok.all():
             return cells, tables, redraws, culprits
         idx = np.flatnonzero(~ok)
@@ -127,7 +167,7 @@ def _run(
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class BootstrapResult:
+class BootstrapResult(InferenceMethods):
     """Bootstrap distribution of the ratings, with intervals by several methods.
 
     Attributes
@@ -247,8 +287,9 @@ class BootstrapResult:
             with np.errstate(divide="ignore", invalid="ignore"):
                 al = norm.cdf(z0 + (z0 + zl) / (1 - acc * (z0 + zl)))
                 ah = norm.cdf(z0 + (z0 + zh) / (1 - acc * (z0 + zh)))
-            low = np.array([np.quantile(d, a) for d, a in zip(dist, np.nan_to_num(al))])
-            high = np.array([np.quantile(d, a) for d, a in zip(dist, np.nan_to_num(ah, nan=1.0))])
+            al, ah = np.nan_to_num(al), np.nan_to_num(ah, nan=1.0)
+            low = np.array([np.quantile(d, q) for d, q in zip(dist, al, strict=True)])
+            high = np.array([np.quantile(d, q) for d, q in zip(dist, ah, strict=True)])
             return ConfidenceInterval(low, high)
         # studentized (bootstrap-t)
         se_hat = np.sqrt(np.einsum("ij,jk,ik->i", cm, self.fit.covariance(), cm))
@@ -341,6 +382,15 @@ class BootstrapResult:
             )
         self._cache[key] = out
         return out
+
+    def rank_intervals_naive(self, *, confidence_level: float = 0.95) -> Any:
+        """Quantiles of each item's rank over the replicates (no coverage guarantee).
+
+        See :func:`elosim.ranks.marginal_rank_intervals_bootstrap`.
+        """
+        from .ranks import marginal_rank_intervals_bootstrap
+
+        return marginal_rank_intervals_bootstrap(self, confidence_level=confidence_level)
 
     # -------------------------------------------------------------- more resamples
     def extend(self, n_more: int, *, n_jobs: int = 1) -> BootstrapResult:
@@ -642,7 +692,10 @@ def bootstrap(
             (np.ones(codes.size), (codes, fit.votes.row_cell)),
             shape=(g, fit.votes.counts.n_cells),
         )
-    plan = _Plan(seed, codes, cm)
+    cert = None
+    if fit.prior_strength == 0:
+        cert = _certificate(_problem(fit), fit.votes.counts.table())
+    plan = _Plan(seed, codes, cm, cert)
     dist, redraws, culprits, n_nc = _compute(fit, plan, range(n_resamples), tol, n_jobs)
     _warn(redraws, culprits, n_resamples, n_nc)
     del progress

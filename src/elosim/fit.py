@@ -16,6 +16,7 @@ from scipy.stats import norm
 from . import _solvers
 from ._elo import elo_factor
 from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
+from ._methods import InferenceMethods
 from ._validation import check_choice, check_confidence_level, check_item
 from .votes import Votes
 
@@ -124,7 +125,7 @@ def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class BradleyTerryResult:
+class BradleyTerryResult(InferenceMethods):
     """A fitted Bradley-Terry model, on the Elo scale.
 
     Attributes
