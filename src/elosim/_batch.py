@@ -48,7 +48,9 @@ class BatchProblem:
         r = values.shape[0]
         base = (np.arange(r) * self.k)[:, None]
         size = r * self.k
-        out = np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size)
+        out = np.asarray(
+            np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size), np.float64
+        )
         out -= np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
         return out.reshape(r, self.k)
 
@@ -63,7 +65,9 @@ class BatchProblem:
         r = values.shape[0]
         base = (np.arange(r) * self.k)[:, None]
         size = r * self.k
-        out = np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size)
+        out = np.asarray(
+            np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size), np.float64
+        )
         out += np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
         return out.reshape(r, self.k)
 
@@ -162,7 +166,7 @@ class BatchProblem:
             if not self.regular:
                 info[:, : self.k, : self.k] += 1.0 / self.k
             try:
-                step = np.linalg.solve(info, rhs[..., None])[..., 0]
+                step = np.asarray(np.linalg.solve(info, rhs[..., None])[..., 0], np.float64)
             except np.linalg.LinAlgError:
                 step = np.einsum("rij,rj->ri", np.linalg.pinv(info), rhs)
             if not self.regular:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["elo_factor", "win_probability_from_gap", "gap_from_win_probability"]
+__all__ = ["elo_factor", "gap_from_win_probability", "win_probability_from_gap"]
 
 #: Rating points per unit of natural log-odds on the standard Elo scale (400 / ln 10).
 ELO_FACTOR = 400.0 / math.log(10.0)

@@ -180,7 +180,7 @@ def solve_info(info: Array, rhs: Array, n_items: int, regular: bool) -> Array:
     minimum-norm (sum-to-zero) solution.
     """
     if regular:
-        return np.linalg.solve(info, rhs)
+        return np.asarray(np.linalg.solve(info, rhs), dtype=np.float64)
     a = info.copy()
     a[:n_items, :n_items] += 1.0 / n_items
     return np.linalg.solve(a, rhs)
@@ -189,7 +189,7 @@ def solve_info(info: Array, rhs: Array, n_items: int, regular: bool) -> Array:
 def pseudo_inverse(info: Array, n_items: int, regular: bool) -> Array:
     """Inverse of the information matrix with the sum-to-zero constraint on ratings."""
     if regular:
-        return np.linalg.inv(info)
+        return np.asarray(np.linalg.inv(info), dtype=np.float64)
     a = info.copy()
     a[:n_items, :n_items] += 1.0 / n_items
     inv = np.linalg.inv(a)

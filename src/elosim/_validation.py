@@ -21,10 +21,12 @@ def check_rng(rng: Any) -> np.random.Generator:
     """Normalise ``rng`` (None, int, SeedSequence or Generator) to a Generator."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
-        if isinstance(rng, numbers.Integral) and int(rng) < 0:
-            raise ValueError(f"rng must be a non-negative integer seed; got {rng!r}")
+    if rng is None or isinstance(rng, np.random.SeedSequence):
         return np.random.default_rng(rng)
+    if isinstance(rng, (int, np.integer)) and type(rng) is not bool:
+        if int(rng) < 0:
+            raise ValueError(f"rng must be a non-negative integer seed; got {rng!r}")
+        return np.random.default_rng(int(rng))
     raise TypeError(
         f"rng must be None, an int seed, a numpy SeedSequence or a numpy Generator; "
         f"got {type(rng).__name__}"
@@ -62,7 +64,7 @@ def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
 
 def check_item(items: Sequence[str], item: Any, name: str = "item") -> int:
     """Index of ``item`` (a label, or an int position) in ``items``."""
-    if isinstance(item, (numbers.Integral,)) and not isinstance(item, bool):
+    if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
         if not 0 <= int(item) < len(items):
             raise IndexError(f"{name} index {item} is out of range for {len(items)} items")
         return int(item)

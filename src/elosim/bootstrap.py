@@ -430,12 +430,12 @@ class BootstrapResult(InferenceMethods):
         """Leaderboard: ``item, rating, standard_error, ci_low, ci_high, n_votes, rank``."""
         from ._display import require_pandas
 
-        pd = require_pandas("BootstrapResult.to_frame")
+        pandas = require_pandas("BootstrapResult.to_frame")
         ci = self.confidence_interval(confidence_level, method=method)
         se = self.standard_error
         r = self.fit.ratings
         order = np.argsort(-r, kind="stable")
-        df = pd.DataFrame(
+        df: pd.DataFrame = pandas.DataFrame(
             {
                 "item": [self.items[i] for i in order],
                 "rating": r[order],
@@ -534,7 +534,7 @@ def _batch_meat(problem: BatchProblem, theta: Array, tsq: Array) -> Array:
         meat[:, :k, k] = col
         meat[:, k, :k] = col
         meat[:, k, k] = terms.h_tt.sum(axis=1)
-    return meat
+    return np.asarray(meat, dtype=np.float64)
 
 
 def _quantiles(dist: Array, lo: float, hi: float) -> tuple[Array, Array]:

@@ -61,10 +61,11 @@ class Normalization:
 
     def apply(self, lam: Array, factor: float) -> Array:
         """Ratings from log-strengths (works on the last axis, for batches too)."""
-        if self.kind == "mean":
-            centred = lam - lam.mean(axis=-1, keepdims=True)
+        arr = np.asarray(lam, dtype=np.float64)
+        if self.kind == "mean" or self.anchor is None:
+            centred = arr - arr.mean(axis=-1, keepdims=True)
         else:
-            centred = lam - lam[..., self.anchor : self.anchor + 1]
+            centred = arr - arr[..., [self.anchor]]
         out: Array = self.offset + factor * centred
         return out
 
@@ -284,8 +285,7 @@ class BradleyTerryResult(InferenceMethods):
         check_choice(kind, "kind", COVARIANCE_KINDS)
         key = f"cov_{kind}"
         if cluster is None and key in self._cache:
-            out: Array = self._cache[key]
-            return out.copy()
+            return np.array(self._cache[key], dtype=np.float64)
         k = self.n_items
         cov = self._theta_covariance(kind, cluster)[:k, :k]
         lm = self.normalization.matrix(k)
@@ -293,7 +293,7 @@ class BradleyTerryResult(InferenceMethods):
         res = 0.5 * (res + res.T)
         if cluster is None:
             self._cache[key] = res
-        return res.copy()
+        return np.array(res, dtype=np.float64)
 
     @property
     def standard_error(self) -> Array:
@@ -357,16 +357,18 @@ class BradleyTerryResult(InferenceMethods):
         n = c.table().sum(axis=1)
         pts_i = n * (prob[:, 0] + 0.5 * prob[:, 2])
         pts_j = n * (prob[:, 1] + 0.5 * prob[:, 2])
-        return np.bincount(c.pair_i, pts_i, k) + np.bincount(c.pair_j, pts_j, k)
+        out = np.bincount(c.pair_i, pts_i, k) + np.bincount(c.pair_j, pts_j, k)
+        return np.asarray(out, dtype=np.float64)
 
     def observed_wins(self) -> Array:
         """Observed (weighted) points per item: wins plus half of the ties."""
         c = self.votes.counts
         k = self.n_items
         t = c.table()
-        return np.bincount(c.pair_i, t[:, 0] + 0.5 * t[:, 2], k) + np.bincount(
+        out = np.bincount(c.pair_i, t[:, 0] + 0.5 * t[:, 2], k) + np.bincount(
             c.pair_j, t[:, 1] + 0.5 * t[:, 2], k
         )
+        return np.asarray(out, dtype=np.float64)
 
     # ------------------------------------------------------------------ tables
     def to_frame(self, confidence_level: float = 0.95, *, kind: str | None = None) -> pd.DataFrame:
@@ -376,11 +378,11 @@ class BradleyTerryResult(InferenceMethods):
         """
         from ._display import require_pandas
 
-        pd = require_pandas("BradleyTerryResult.to_frame")
+        pandas = require_pandas("BradleyTerryResult.to_frame")
         ci = self.confidence_interval(confidence_level, kind=kind)
         se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
         order = np.argsort(-self.ratings, kind="stable")
-        df = pd.DataFrame(
+        df: pd.DataFrame = pandas.DataFrame(
             {
                 "item": [self.items[i] for i in order],
                 "rating": self.ratings[order],
