@@ -23,12 +23,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
-from scipy.stats import norm
 
 from . import _solvers
 from ._batch import BatchProblem
 from ._errors import DegenerateBootstrapWarning, NoFiniteEstimateError
 from ._methods import InferenceMethods
+from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
 from .fit import BradleyTerryResult, ConfidenceInterval
 
@@ -393,7 +393,7 @@ class BootstrapResult(InferenceMethods):
         return marginal_rank_intervals_bootstrap(self, confidence_level=confidence_level)
 
     # -------------------------------------------------------------- more resamples
-    def extend(self, n_more: int, *, n_jobs: int = 1) -> BootstrapResult:
+    def extend(self, n_more: int, *, n_jobs: int = 1, progress: bool = False) -> BootstrapResult:
         """A new result with ``n_more`` further replicates (the existing ones are kept).
 
         Replicate ``r`` always uses the seed derived from ``(seed, r)``, so
@@ -403,7 +403,8 @@ class BootstrapResult(InferenceMethods):
         n_more = check_positive_int(n_more, "n_more")
         start = self.n_resamples
         dist, redraws, culprits, n_nc = _compute(
-            self.fit, self._plan, range(start, start + n_more), self._tol, n_jobs
+            self.fit, self._plan, range(start, start + n_more), self._tol,
+            check_positive_int(n_jobs, "n_jobs"), progress=progress,
         )
         merged = dict(self.degenerate_items)
         for kk, vv in culprits.items():
@@ -558,15 +559,32 @@ def _problem(fit: BradleyTerryResult) -> BatchProblem:
 
 
 def _compute(
-    fit: BradleyTerryResult, plan: _Plan, reps: range, tol: float, n_jobs: int
+    fit: BradleyTerryResult,
+    plan: _Plan,
+    reps: range,
+    tol: float,
+    n_jobs: int,
+    progress: bool = False,
 ) -> tuple[Array, int, dict[str, int], int]:
+    from ._progress import ProgressBar
+
     problem = _problem(fit)
     chunks = [range(s, min(s + _CHUNK, reps.stop)) for s in range(reps.start, reps.stop, _CHUNK)]
-    if n_jobs == 1 or len(chunks) == 1:
-        results = [_run(fit, plan, problem, ch, tol) for ch in chunks]
-    else:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(lambda ch: _run(fit, plan, _problem(fit), ch, tol), chunks))
+    with ProgressBar(len(reps), desc="bootstrap", enabled=progress) as bar:
+        if n_jobs == 1 or len(chunks) == 1:
+            results = []
+            for ch in chunks:
+                results.append(_run(fit, plan, problem, ch, tol))
+                bar.update(len(ch))
+        else:
+
+            def work(ch: range) -> tuple[Array, int, dict[str, int], NDArray[np.bool_]]:
+                out = _run(fit, plan, _problem(fit), ch, tol)
+                bar.update(len(ch))
+                return out
+
+            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                results = list(pool.map(work, chunks))
     theta = np.concatenate([r[0] for r in results])
     conv = np.concatenate([r[3] for r in results])
     redraws = sum(r[1] for r in results)
@@ -636,7 +654,7 @@ def bootstrap(
     n_jobs : int
         Threads used to draw and fit chunks of replicates.
     progress : bool
-        Show a progress bar on standard error (only when it is a terminal).
+        Show a progress bar on standard error (drawn only when it is a terminal).
     tol : float
         Gradient tolerance of each replicate's fit, relative to its number of votes.
 
@@ -696,9 +714,10 @@ def bootstrap(
     if fit.prior_strength == 0:
         cert = _certificate(_problem(fit), fit.votes.counts.table())
     plan = _Plan(seed, codes, cm, cert)
-    dist, redraws, culprits, n_nc = _compute(fit, plan, range(n_resamples), tol, n_jobs)
+    dist, redraws, culprits, n_nc = _compute(
+        fit, plan, range(n_resamples), tol, n_jobs, progress=bool(progress)
+    )
     _warn(redraws, culprits, n_resamples, n_nc)
-    del progress
     return BootstrapResult(
         fit=fit,
         bootstrap_distribution=_ro(dist),

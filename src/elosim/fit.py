@@ -11,12 +11,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.stats import norm
 
 from . import _solvers
 from ._elo import elo_factor
 from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
 from ._methods import InferenceMethods
+from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_item
 from .votes import Votes
 

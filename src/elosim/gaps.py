@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import norm
 
+from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_item
 
 if TYPE_CHECKING:

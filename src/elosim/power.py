@@ -54,10 +54,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize, special
-from scipy.stats import norm
+from scipy import special
 
 from ._elo import elo_factor
+from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
 
 __all__ = [
@@ -387,6 +387,8 @@ def min_detectable_gap(
                 f"no detectable gap with n_votes={n_votes!r} and tie_rate={s.tie_rate!r} "
                 "(the required gap makes the tie rate impossible)"
             )
+    from scipy import optimize
+
     return float(optimize.brentq(h, 1e-9 * g_parity, hi, xtol=1e-12, rtol=1e-12))
 
 

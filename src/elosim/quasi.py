@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize
-from scipy.stats import norm
 
+from ._normal import norm
 from ._validation import check_confidence_level
 from .fit import ConfidenceInterval
 
@@ -241,6 +240,8 @@ def fit_quasi_variances(covariance: ArrayLike) -> tuple[Array, Array, tuple[floa
         w = np.where(s > eps, 1.0 / np.where(s > eps, s, eps), 1.0 / eps)
         out: Array = design * w[:, None]
         return out
+
+    from scipy import optimize
 
     sol = optimize.least_squares(resid, q0, jac=jac, method="lm", xtol=1e-14, ftol=1e-14,
                                  gtol=1e-14)

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import rankdata
 
 from ._validation import check_confidence_level, check_positive_int, check_rng
 
@@ -54,6 +53,8 @@ _CHUNK_ELEMENTS = 4_000_000
 def point_ranks(estimates: ArrayLike) -> IntArray:
     """Ranks with 1 = largest; ties share the smallest rank (``1 + #{larger}``)."""
     est = np.asarray(estimates, dtype=float)
+    from scipy.stats import rankdata
+
     return np.asarray(rankdata(-est, method="min"), dtype=np.int64)
 
 
@@ -361,6 +362,8 @@ def marginal_rank_intervals_bootstrap(
     if draws is None:
         raise TypeError("marginal_rank_intervals_bootstrap needs a bootstrap result")
     d = np.asarray(draws, dtype=float)
+    from scipy.stats import rankdata
+
     ranks = np.asarray(rankdata(-d, method="min", axis=0), dtype=float)  # (K, B)
     a = (1.0 - level) / 2.0
     lo = np.floor(np.quantile(ranks, a, axis=1, method="inverted_cdf")).astype(np.int64)

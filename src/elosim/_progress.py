@@ -1,0 +1,158 @@
+"""A tiny, dependency-free progress bar on standard error.
+
+The bar is drawn only when its stream is an interactive terminal, so logs, pipes, CI
+output and captured test output never see control characters. It is thread-safe (workers
+may call :meth:`ProgressBar.update` concurrently) and throttles redraws.
+
+Usage inside elosim (e.g. ``bootstrap(progress=True)``)::
+
+    with ProgressBar(n_resamples, desc="bootstrap", enabled=progress) as bar:
+        for chunk in chunks:
+            ...  # compute the chunk
+            bar.update(len(chunk))
+
+``enabled=False`` makes every call a no-op, so the code path is the same with and without
+a bar.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from types import TracebackType
+from typing import TextIO
+
+__all__ = ["ProgressBar"]
+
+
+def _clock(seconds: float) -> str:
+    s = max(0, int(seconds + 0.5))
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+class ProgressBar:
+    """A text progress bar, ``desc  45% |#####      | 450/1000 [00:03<00:04]``.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps (e.g. bootstrap replicates); ``0`` or less draws nothing.
+    desc : str
+        Label shown before the bar.
+    enabled : bool or None
+        ``None`` (default): draw only when ``stream`` is a terminal. ``False``: never draw.
+        ``True``: draw when ``stream`` is a terminal (a bar is never written to a file or
+        pipe, where it would be noise).
+    stream : text stream, optional
+        Where to draw (default: ``sys.stderr`` at the time of each call).
+    width : int
+        Number of cells of the bar itself.
+    min_interval : float
+        Minimum seconds between redraws (the final state is always drawn).
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.StringIO()  # not a terminal: nothing is drawn
+    >>> with ProgressBar(3, desc="work", stream=buf) as bar:
+    ...     bar.update()
+    ...     bar.update(2)
+    >>> bar.n, buf.getvalue()
+    (3, '')
+    """
+
+    def __init__(
+        self,
+        total: int,
+        *,
+        desc: str = "",
+        enabled: bool | None = None,
+        stream: TextIO | None = None,
+        width: int = 30,
+        min_interval: float = 0.1,
+    ) -> None:
+        self.total = int(total)
+        self.desc = desc
+        self.n = 0
+        self.width = max(1, int(width))
+        self.min_interval = float(min_interval)
+        self._stream = stream
+        self._lock = threading.Lock()
+        self._start = time.monotonic()
+        self._last = -float("inf")
+        self._drawn = False
+        self._closed = False
+        self.enabled = (enabled is not False) and self.total > 0 and _is_terminal(self.stream)
+
+    @property
+    def stream(self) -> TextIO:
+        """The stream the bar draws on."""
+        return self._stream if self._stream is not None else sys.stderr
+
+    def update(self, n: int = 1) -> None:
+        """Advance by ``n`` steps and redraw (at most every ``min_interval`` seconds)."""
+        with self._lock:
+            self.n += int(n)
+            if not self.enabled or self._closed:
+                return
+            now = time.monotonic()
+            if self.n < self.total and now - self._last < self.min_interval:
+                return
+            self._last = now
+            self._draw(now)
+
+    def close(self) -> None:
+        """Finish the bar: draw the final state and end the line (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self.enabled and self._drawn:
+                self._draw(time.monotonic())
+                self.stream.write("\n")
+                self.stream.flush()
+
+    def render(self, now: float | None = None) -> str:
+        """The bar's text for the current state (without the carriage return)."""
+        now = time.monotonic() if now is None else now
+        total = max(self.total, 1)
+        frac = min(max(self.n / total, 0.0), 1.0)
+        filled = int(frac * self.width)
+        bar = "#" * filled + " " * (self.width - filled)
+        elapsed = now - self._start
+        eta = elapsed * (1 - frac) / frac if frac > 0 else 0.0
+        label = f"{self.desc} " if self.desc else ""
+        return (
+            f"{label}{100 * frac:3.0f}% |{bar}| {self.n}/{self.total} "
+            f"[{_clock(elapsed)}<{_clock(eta)}]"
+        )
+
+    def _draw(self, now: float) -> None:
+        try:
+            self.stream.write("\r" + self.render(now))
+            self.stream.flush()
+        except (OSError, ValueError):  # closed or broken stream: stop drawing
+            self.enabled = False
+            return
+        self._drawn = True
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
