@@ -28,7 +28,22 @@ from .online import EloBTComparison, OnlineEloResult, OrderingInterval, compare_
 from .power import SimulatedPower, min_detectable_gap, power, simulated_power, votes_needed
 from .quasi import QuasiVarianceResult, quasi_variances
 from .ranks import RankSetResult, lmarena_rank, marginal_rank_intervals_bootstrap, rank_intervals
+from .robustness import (
+    RemovedVotes,
+    TopRobustnessResult,
+    VotesToFlipResult,
+    top_robustness,
+    vote_influence,
+    votes_to_flip,
+)
 from .simulate import TrueWinProbability, simulate_votes, true_win_probability
+from .studies import (
+    CoverageStudyResult,
+    GapPowerSimulation,
+    MonteCarloEstimate,
+    coverage_study,
+    simulated_gap_power,
+)
 from .votes import Votes, VotesSummary, read_votes
 
 __all__ = [
@@ -36,29 +51,36 @@ __all__ = [
     "BradleyTerryResult",
     "ConfidenceInterval",
     "ConvergenceWarning",
+    "CoverageStudyResult",
     "DegenerateBootstrapWarning",
     "DisconnectedGraphError",
     "EloBTComparison",
     "ElosimWarning",
+    "GapPowerSimulation",
     "GapTestResult",
+    "MonteCarloEstimate",
     "NoFiniteEstimateError",
     "OnlineEloResult",
     "OrderingInterval",
     "PairwiseGapTests",
     "QuasiVarianceResult",
     "RankSetResult",
+    "RemovedVotes",
     "ReportedGapTest",
     "SimulatedPower",
     "SparseDataWarning",
+    "TopRobustnessResult",
     "TrueWinProbability",
     "Votes",
     "VotesError",
     "VotesSummary",
+    "VotesToFlipResult",
     "__version__",
     "adjust_pvalues",
     "bootstrap",
     "bradley_terry",
     "compare_elo_bt",
+    "coverage_study",
     "datasets",
     "gap_from_win_probability",
     "gap_test",
@@ -74,8 +96,12 @@ __all__ = [
     "rank_intervals",
     "read_votes",
     "simulate_votes",
+    "simulated_gap_power",
     "simulated_power",
+    "top_robustness",
     "true_win_probability",
+    "vote_influence",
     "votes_needed",
+    "votes_to_flip",
     "win_probability_from_gap",
 ]

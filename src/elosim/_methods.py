@@ -83,3 +83,56 @@ class InferenceMethods:
         from .ranks import lmarena_rank
 
         return lmarena_rank(self, confidence_level=confidence_level, kind=kind)
+
+
+class DisplayMethods:
+    """Notebook display, Markdown/LaTeX tables, methods text and ``.plot()`` for results.
+
+    Each method delegates to :mod:`elosim.report` (tables, escaping, citation text) or
+    :mod:`elosim.plot` (imported lazily, so ``import elosim`` never imports matplotlib).
+    A result class names its plotting function in ``_plot_function``.
+    """
+
+    _plot_function: str = ""
+
+    def _repr_html_(self) -> str:
+        from .report import result_html
+
+        return result_html(self)
+
+    def to_markdown(self, confidence_level: float | None = None, **options: Any) -> str:
+        """The result's standard table as GitHub-flavoured Markdown."""
+        from .report import result_markdown
+
+        if confidence_level is not None:
+            options["confidence_level"] = confidence_level
+        return result_markdown(self, **options)
+
+    def to_latex(
+        self,
+        confidence_level: float | None = None,
+        *,
+        caption: str | None = None,
+        label: str | None = None,
+        **options: Any,
+    ) -> str:
+        """The result's standard table as a LaTeX ``booktabs`` tabular."""
+        from .report import result_latex
+
+        if confidence_level is not None:
+            options["confidence_level"] = confidence_level
+        return result_latex(self, caption=caption, label=label, **options)
+
+    def methods_text(self, **options: Any) -> str:
+        """A paragraph for a methods section; see :func:`elosim.report.methods_text`."""
+        from .report import methods_text
+
+        return methods_text(self, **options)
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Draw the result with its standard plot (returns the matplotlib ``Axes``)."""
+        if not self._plot_function:
+            raise TypeError(f"{type(self).__name__} has no standard plot")
+        from . import plot as _plot
+
+        return getattr(_plot, self._plot_function)(self, **kwargs)

@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from . import _solvers
 from ._batch import BatchProblem
 from ._errors import DegenerateBootstrapWarning, NoFiniteEstimateError
-from ._methods import InferenceMethods
+from ._methods import DisplayMethods, InferenceMethods
 from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
 from .fit import BradleyTerryResult, ConfidenceInterval
@@ -167,7 +167,7 @@ def _run(
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class BootstrapResult(InferenceMethods):
+class BootstrapResult(InferenceMethods, DisplayMethods):
     """Bootstrap distribution of the ratings, with intervals by several methods.
 
     Attributes
@@ -189,6 +189,8 @@ class BootstrapResult(InferenceMethods):
     degenerate_items : dict
         How often each item caused such a redraw.
     """
+
+    _plot_function = "plot_ratings"
 
     fit: BradleyTerryResult
     bootstrap_distribution: Array
@@ -382,6 +384,13 @@ class BootstrapResult(InferenceMethods):
             )
         self._cache[key] = out
         return out
+
+    def plot_distribution(self, **kwargs: Any) -> Any:
+        """Violin plot of every item's replicate ratings; see
+        :func:`elosim.plot.plot_bootstrap_distribution`."""
+        from .plot import plot_bootstrap_distribution
+
+        return plot_bootstrap_distribution(self, **kwargs)
 
     def rank_intervals_naive(self, *, confidence_level: float = 0.95) -> Any:
         """Quantiles of each item's rank over the replicates (no coverage guarantee).
@@ -650,7 +659,9 @@ def bootstrap(
     rng : int, Generator or None
         Randomness. Replicate ``r`` uses its own stream derived from the seed and ``r``, so
         results are identical for any ``n_jobs`` and :meth:`BootstrapResult.extend` continues
-        the same sequence.
+        the same sequence. The seed is recorded in :attr:`BootstrapResult.seed` (an int
+        ``rng`` is the seed itself; otherwise one is drawn), and ``rng=result.seed``
+        reproduces the result.
     n_jobs : int
         Threads used to draw and fit chunks of replicates.
     progress : bool
@@ -690,7 +701,12 @@ def bootstrap(
     if not (isinstance(tol, (int, float)) and math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive number; got {tol!r}")
     gen = check_rng(rng)
-    seed = int(gen.integers(0, 2**63 - 1))
+    # an int seed is used as is (so ``rng=seed`` reproduces the result and the methods text
+    # can quote it); otherwise a seed is drawn from the generator and recorded
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        seed = int(rng)
+    else:
+        seed = int(gen.integers(0, 2**63 - 1))
     cm = None
     codes = None
     if cluster is not None and cluster is not False:

@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import connected_components
 from . import _solvers
 from ._elo import elo_factor
 from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
-from ._methods import InferenceMethods
+from ._methods import DisplayMethods, InferenceMethods
 from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_item
 from .votes import Votes
@@ -126,7 +126,7 @@ def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class BradleyTerryResult(InferenceMethods):
+class BradleyTerryResult(InferenceMethods, DisplayMethods):
     """A fitted Bradley-Terry model, on the Elo scale.
 
     Attributes
@@ -150,6 +150,8 @@ class BradleyTerryResult(InferenceMethods):
     votes : Votes
         The data (kept for cluster-robust covariance and the bootstrap).
     """
+
+    _plot_function = "plot_ratings"
 
     items: tuple[str, ...]
     ratings: Array

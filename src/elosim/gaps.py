@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._methods import DisplayMethods
 from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_item
 
@@ -288,7 +289,7 @@ def _bootstrap_interval(
 
 # ---------------------------------------------------------------------------- one gap
 @dataclass(frozen=True)
-class GapTestResult:
+class GapTestResult(DisplayMethods):
     """Test of the gap ``R_a - R_b`` between two ratings.
 
     Attributes
@@ -521,12 +522,14 @@ def adjust_pvalues(pvalues: ArrayLike, *, method: str | None = "holm") -> Array:
 
 
 @dataclass(frozen=True)
-class PairwiseGapTests:
+class PairwiseGapTests(DisplayMethods):
     """Gap tests for all ``K (K - 1) / 2`` pairs (``item_a`` listed before ``item_b``).
 
     Arrays are aligned with the pairs. Intervals are per-pair (not adjusted for
     multiplicity); ``pvalue_adjusted`` is adjusted by ``adjust``.
     """
+
+    _plot_function = "plot_pvalues"
 
     items: tuple[str, ...]
     index_a: NDArray[np.intp]

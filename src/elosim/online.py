@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._display import require_pandas
+from ._methods import DisplayMethods
 from ._validation import check_confidence_level, check_positive_int, check_rng
 from .votes import Votes
 
@@ -37,7 +38,7 @@ class OrderingInterval(NamedTuple):
 
 
 @dataclass(frozen=True, eq=False)
-class OnlineEloResult:
+class OnlineEloResult(DisplayMethods):
     """Result of :func:`online_elo`.
 
     Attributes
@@ -63,6 +64,8 @@ class OnlineEloResult:
         ``"time"`` (stable sort on ``votes.time``), ``"row"`` (row order) or ``"random"``
         (random permutations, when ``n_orderings > 1``).
     """
+
+    _plot_function = "plot_trajectory"
 
     items: tuple[str, ...]
     ratings: NDArray[np.float64]

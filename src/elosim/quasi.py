@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._methods import DisplayMethods
 from ._normal import norm
 from ._validation import check_confidence_level
 from .fit import ConfidenceInterval
@@ -37,7 +38,7 @@ Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class QuasiVarianceResult:
+class QuasiVarianceResult(DisplayMethods):
     """Quasi-variances of the ratings (Elo scale) and how well they approximate.
 
     Attributes
@@ -64,6 +65,8 @@ class QuasiVarianceResult:
     covariance_kind : str
         Which covariance was summarised.
     """
+
+    _plot_function = "plot_ratings"
 
     items: tuple[str, ...]
     ratings: Array | None

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._methods import DisplayMethods
 from ._validation import check_confidence_level, check_positive_int, check_rng
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def point_ranks(estimates: ArrayLike) -> IntArray:
 
 
 @dataclass(frozen=True)
-class RankSetResult:
+class RankSetResult(DisplayMethods):
     """Rank confidence sets ``[rank_low, rank_high]`` for every item (1 = best).
 
     Attributes
@@ -76,6 +77,8 @@ class RankSetResult:
     method : str
         Text a report can quote.
     """
+
+    _plot_function = "plot_rank_intervals"
 
     items: tuple[str, ...]
     ratings: Array

@@ -1,0 +1,791 @@
+"""Catalogue of bad inputs and the named errors elosim raises for them.
+
+This list is the single source of truth for ``tests/test_bad_inputs.py`` (every entry
+must raise ``entry.exception`` with a message matching ``entry.match``) and for the
+generated reference page ``docs/reference/bad_inputs.md``::
+
+    python tests/bad_inputs_catalogue.py > docs/reference/bad_inputs.md
+
+Each entry's callable receives a temporary directory (a :class:`pathlib.Path`) in which
+it may write files. Entries whose current behaviour is a bug (a numpy traceback, an
+unclear message, a silent wrong result, ...) carry ``bug="..."``: the test marks them
+``xfail(strict=True)`` and the reference page flags them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+
+import elosim
+from elosim import Votes
+
+__all__ = ["CATALOGUE", "Entry", "actual_message", "main", "render_markdown"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One bad input: what it is, how to perform it and the error it must raise."""
+
+    id: str
+    description: str
+    call: Callable[[Path], object]
+    exception: type[BaseException]
+    match: str
+    bug: str | None = None
+
+
+# ---------------------------------------------------------------------------- helpers
+def good_counts() -> Votes:
+    """Three items, strongly connected (every item has won and lost), no ties."""
+    return Votes.from_counts(["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
+
+
+def good_tied_counts() -> Votes:
+    return Votes.from_counts(
+        ["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]], ties=[[0, 1, 1], [1, 0, 1], [1, 1, 0]]
+    )
+
+
+def good_fit() -> elosim.BradleyTerryResult:
+    return elosim.bradley_terry(good_counts())
+
+
+def good_boot() -> elosim.BootstrapResult:
+    """A small bootstrap whose resamples are always estimable (no warning)."""
+    votes = Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
+    return elosim.bootstrap(elosim.bradley_terry(votes), n_resamples=20, rng=0)
+
+
+def frame(**cols: Any) -> Any:
+    """A small votes frame; the default columns hold two valid votes."""
+    data: dict[str, list[Any]] = {
+        "model_a": ["x", "y"],
+        "model_b": ["y", "z"],
+        "winner": ["model_a", "tie"],
+    }
+    data.update(cols)
+    return pd.DataFrame(data)
+
+
+def bad(value: object) -> Any:
+    """Pass a deliberately ill-typed value (keeps type checkers quiet)."""
+    return value
+
+
+def write(tmp: Path, name: str, content: str | bytes) -> Path:
+    path = tmp / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _dup_columns() -> Any:
+    df = pd.DataFrame([["x", "y", "model_a"], ["y", "z", "tie"]])
+    df.columns = pd.Index(["model_a", "model_a", "winner"])
+    return df
+
+
+def _read_parquet_without_pyarrow(tmp: Path) -> object:
+    path = write(tmp, "votes.parquet", b"PAR1")
+    with mock.patch.dict(sys.modules, {"pyarrow": None, "pyarrow.parquet": None}):
+        return elosim.read_votes(path)
+
+
+LONG = "m" * 1001
+
+# ---------------------------------------------------------------------------- entries
+E = Entry
+CATALOGUE: list[Entry] = [
+    # ---- outcomes
+    E("outcome-unknown-label",
+      "winner column with unknown labels 'draw' and 'A' (never read as ties)",
+      lambda tmp: Votes.from_frame(frame(winner=["draw", "A"])),
+      elosim.VotesError,
+      r"column 'winner' has 2 unknown outcome label\(s\): 'draw' \(row\(s\) 0\); "
+      r"'A' \(row\(s\) 1\).*never read as ties"),
+    E("outcome-unknown-first-rows",
+      "unknown outcome label on many rows: only the first rows are listed",
+      lambda tmp: Votes.from_arrays(["x"] * 6, ["y"] * 6, ["model_a"] + ["draw"] * 5),
+      elosim.VotesError,
+      r"'draw' \(row\(s\) 1, 2, 3, \.\.\. \(2 more\)\)"),
+    E("outcome-numeric-2",
+      "numeric outcome 2 (only 1, 0 and 0.5 are allowed)",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 2]),
+      elosim.VotesError,
+      r"column 'outcome' has 1 unknown outcome label\(s\): 2 \(row\(s\) 1\)"),
+    E("outcome-bool",
+      "boolean outcome True (not read as 1)",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [True, 0]),
+      elosim.VotesError,
+      r"unknown outcome label\(s\): True \(row\(s\) 0\)"),
+    E("outcome-nan",
+      "NaN in the winner column",
+      lambda tmp: Votes.from_frame(frame(winner=["model_a", np.nan])),
+      elosim.VotesError,
+      r"column 'winner' has 1 missing outcome\(s\) at row\(s\) 1"),
+    E("outcome-none",
+      "None in the winner column",
+      lambda tmp: Votes.from_frame(frame(winner=[None, "tie"])),
+      elosim.VotesError,
+      r"column 'winner' has 1 missing outcome\(s\) at row\(s\) 0"),
+    E("outcome-empty-string",
+      "empty string in the winner column",
+      lambda tmp: Votes.from_frame(frame(winner=["model_a", ""])),
+      elosim.VotesError,
+      r"column 'winner' has 1 missing outcome\(s\) at row\(s\) 1"),
+    # ---- labels
+    E("label-nan",
+      "NaN item label in model_a",
+      lambda tmp: Votes.from_frame(frame(model_a=["x", np.nan])),
+      elosim.VotesError,
+      r"column 'model_a' has 1 missing item label\(s\) at row\(s\) 1"),
+    E("label-none",
+      "None item label in model_b",
+      lambda tmp: Votes.from_frame(frame(model_b=[None, "z"])),
+      elosim.VotesError,
+      r"column 'model_b' has 1 missing item label\(s\) at row\(s\) 0"),
+    E("label-empty-string",
+      "empty-string item label",
+      lambda tmp: Votes.from_frame(frame(model_a=["x", ""])),
+      elosim.VotesError,
+      r"column 'model_a' has 1 missing item label\(s\) at row\(s\) 1"),
+    E("label-whitespace",
+      "whitespace-only item label",
+      lambda tmp: Votes.from_frame(frame(model_b=["  ", "z"])),
+      elosim.VotesError,
+      r"column 'model_b' has 1 missing item label\(s\) at row\(s\) 0"),
+    E("label-mixed-types",
+      "a column mixing string and integer labels",
+      lambda tmp: Votes.from_frame(frame(model_a=["x", 7])),
+      TypeError,
+      r"column 'model_a' mixes string and integer item labels"),
+    E("label-float",
+      "float item labels",
+      lambda tmp: Votes.from_arrays([1.5, 2.5], [2.5, 3.5], [1, 0]),
+      TypeError,
+      r"column 'a' holds an item label of type float"),
+    E("label-kinds-differ",
+      "string labels on side A, integer labels on side B",
+      lambda tmp: Votes.from_arrays(["1", "2"], [2, 3], [1, 0]),
+      TypeError,
+      r"columns 'a' and 'b' hold different kinds of item labels \(str and int\)"),
+    E("label-huge",
+      "an item label longer than 1000 characters",
+      lambda tmp: Votes.from_frame(frame(model_b=["y", LONG])),
+      elosim.VotesError,
+      r"column 'model_b' has item labels longer than 1000 characters at row\(s\) 1"),
+    E("label-not-in-items",
+      "a label missing from the explicit items list",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], items=["x", "y"]),
+      elosim.VotesError,
+      r"column 'b' has labels not in items: \['z'\] \(first at row\(s\) 1\)"),
+    E("items-duplicated",
+      "an explicit items list with a duplicated label",
+      lambda tmp: Votes.from_arrays(["x"], ["y"], [1], items=["x", "y", "x"]),
+      elosim.VotesError,
+      r"items has duplicated labels: \['x'\]"),
+    # ---- shape of the input
+    E("frame-empty",
+      "a frame with the right columns and no rows",
+      lambda tmp: Votes.from_frame(pd.DataFrame({"model_a": [], "model_b": [], "winner": []})),
+      elosim.VotesError,
+      r"no votes: the input is empty"),
+    E("frame-no-columns",
+      "a frame with no columns at all",
+      lambda tmp: Votes.from_frame(pd.DataFrame()),
+      elosim.VotesError,
+      r"column 'model_a' \(for side A\) not found; the frame has columns \[\]"),
+    E("frame-missing-column",
+      "a frame without the winner column",
+      lambda tmp: Votes.from_frame(frame().drop(columns="winner")),
+      elosim.VotesError,
+      r"column 'winner' \(for the outcome\) not found; the frame has columns "
+      r"\['model_a', 'model_b'\]"),
+    E("frame-missing-weight-column",
+      "weight= names a column the frame does not have",
+      lambda tmp: Votes.from_frame(frame(), weight="w"),
+      elosim.VotesError,
+      r"column 'w' \(for weight\) not found"),
+    E("frame-duplicated-columns",
+      "a frame with two columns named model_a",
+      lambda tmp: Votes.from_frame(_dup_columns()),
+      elosim.VotesError,
+      r"the frame has duplicated column names: \['model_a'\]"),
+    E("single-item",
+      "from_counts with a single item",
+      lambda tmp: Votes.from_counts(["a"], [[0]]),
+      elosim.VotesError,
+      r"need at least two items to compare; got 1",
+      bug="votes.py: Votes.from_counts(['a'], [[0]]) says 'no votes: the input is empty' "
+      "instead of naming the single item (the size check runs after the empty check)"),
+    E("single-item-simulate",
+      "simulate_votes with a single true rating",
+      lambda tmp: elosim.simulate_votes({"a": 1000.0}, 10, rng=0),
+      ValueError,
+      r"true_ratings must hold at least 2 items; got 1"),
+    E("self-match",
+      "a vote of an item against itself",
+      lambda tmp: Votes.from_frame(frame(model_b=["y", "y"])),
+      elosim.VotesError,
+      r"1 self-comparison\(s\) \(an item against itself\) at row\(s\) 1, e\.g\. 'y'; "
+      r"pass drop_self=True"),
+    E("self-match-all-dropped",
+      "only self-matches, with drop_self=True",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["x", "y"], [1, 0], drop_self=True),
+      elosim.VotesError,
+      r"no votes left after dropping self-comparisons"),
+    E("arrays-length-mismatch",
+      "from_arrays with a and b of different lengths",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y"], [1, 0]),
+      elosim.VotesError,
+      r"length mismatch: 'a' has 2 values, 'b' has 1, 'outcome' has 2"),
+    E("arrays-weight-length-mismatch",
+      "from_arrays with one weight for two votes",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], weight=[1.0]),
+      elosim.VotesError,
+      r"length mismatch: weight has 1 values for 2 votes"),
+    E("arrays-two-dimensional",
+      "from_arrays with a 2-D array of labels",
+      lambda tmp: Votes.from_arrays([["x", "y"]], [["y", "z"]], [[1, 0]]),
+      elosim.VotesError,
+      r"a must be one-dimensional; got shape \(1, 2\)"),
+    # ---- weights
+    E("weight-negative",
+      "a negative weight",
+      lambda tmp: Votes.from_frame(frame(w=[1.0, -2.0]), weight="w"),
+      elosim.VotesError,
+      r"weight column 'w' has 1 negative value\(s\) at row\(s\) 1",
+      bug="votes.py: from_frame(weight='w') says 'weight has 1 negative value(s)' without "
+      "the column name, while NaN/text weights say \"weight column 'w'\" (Votes.__post_init__ "
+      "checks sign and finiteness without the weight_name)"),
+    E("weight-negative-arrays",
+      "a negative weight given to from_arrays",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], weight=[1.0, -2.0]),
+      elosim.VotesError,
+      r"weight has 1 negative value\(s\) at row\(s\) 1; weights must be >= 0"),
+    E("weight-inf",
+      "an infinite weight",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], weight=[np.inf, 1.0]),
+      elosim.VotesError,
+      r"weight has 1 missing or non-finite value\(s\) at row\(s\) 0"),
+    E("weight-nan",
+      "a NaN weight",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], weight=[1.0, np.nan]),
+      elosim.VotesError,
+      r"weight.* 1 missing.*value\(s\) at row\(s\) 1"),
+    E("weight-all-zero",
+      "all weights zero",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], weight=[0, 0]),
+      elosim.VotesError,
+      r"all weights are zero"),
+    E("weight-text",
+      "a weight that is not a number ('heavy')",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], [1, 0], weight=["1", "heavy"]),
+      elosim.VotesError,
+      r"weight.*'heavy'.*row\(s\) 1"),
+    # ---- from_counts
+    E("counts-wrong-shape",
+      "a 2 x 3 win matrix for 3 items",
+      lambda tmp: Votes.from_counts(["a", "b", "c"], [[0, 1, 2], [1, 0, 1]]),
+      elosim.VotesError,
+      r"wins must have shape \(3, 3\) for 3 items; got \(2, 3\)"),
+    E("counts-negative",
+      "a negative count in the win matrix",
+      lambda tmp: Votes.from_counts(["a", "b"], bad([[0, -1], [2, 0]])),
+      elosim.VotesError,
+      r"wins must hold non-negative integer counts.*-1",
+      bug="votes.py: Votes.from_counts(['a', 'b'], [[0, -1], [2, 0]]) says 'wins must hold "
+      "non-negative integer counts' without the bad value or its position (STYLE: name the "
+      "bad value)"),
+    E("counts-non-integer",
+      "a fractional count in the win matrix",
+      lambda tmp: Votes.from_counts(["a", "b"], bad([[0, 1.5], [2, 0]])),
+      elosim.VotesError,
+      r"wins must hold non-negative integer counts.*1\.5",
+      bug="votes.py: Votes.from_counts(['a', 'b'], [[0, 1.5], [2, 0]]) does not name the "
+      "fractional value 1.5 or its position"),
+    E("counts-ragged",
+      "a ragged (non-rectangular) win matrix",
+      lambda tmp: Votes.from_counts(["a", "b"], bad([[0, 1], [1]])),
+      elosim.VotesError,
+      r"wins must have shape \(2, 2\)",
+      bug="votes.py: Votes.from_counts(['a', 'b'], [[0, 1], [1]]) raises numpy's 'setting an "
+      "array element with a sequence ... inhomogeneous shape' (np.asarray in from_counts)"),
+    E("counts-text",
+      "a win matrix holding text",
+      lambda tmp: Votes.from_counts(["a", "b"], bad([[0, "x"], [1, 0]])),
+      elosim.VotesError,
+      r"wins .*'x'",
+      bug="votes.py: Votes.from_counts(['a', 'b'], [[0, 'x'], [1, 0]]) raises numpy's "
+      "\"could not convert string to float: 'x'\" without naming wins"),
+    E("counts-nan",
+      "a NaN count in the win matrix",
+      lambda tmp: Votes.from_counts(["a", "b"], bad([[0, np.nan], [2, 0]])),
+      elosim.VotesError,
+      r"wins has missing or non-finite entries"),
+    E("counts-diagonal",
+      "wins of an item over itself (non-zero diagonal)",
+      lambda tmp: Votes.from_counts(["a", "b"], [[4, 1], [2, 0]]),
+      elosim.VotesError,
+      r"wins has non-zero diagonal entries \(self-comparisons\)"),
+    E("counts-asymmetric-ties",
+      "a tie matrix that is not symmetric",
+      lambda tmp: Votes.from_counts(["a", "b"], [[0, 1], [2, 0]], ties=[[0, 1], [0, 0]]),
+      elosim.VotesError,
+      r"ties must be symmetric"),
+    # ---- estimability
+    E("never-wins",
+      "an item that never wins",
+      lambda tmp: elosim.bradley_terry(
+          Votes.from_counts(["a", "b", "c"], [[0, 2, 3], [1, 0, 2], [0, 0, 0]])),
+      elosim.NoFiniteEstimateError,
+      r"never beat any item outside their group: \['c'\].*prior_strength"),
+    E("never-loses",
+      "an item that never loses",
+      lambda tmp: elosim.bradley_terry(
+          Votes.from_counts(["a", "b", "c"], [[0, 2, 3], [0, 0, 2], [0, 1, 0]])),
+      elosim.NoFiniteEstimateError,
+      r"never lost to any item outside their group: \['a'\]"),
+    E("dominating-group",
+      "items a and b beat each other but always beat c and d",
+      lambda tmp: elosim.bradley_terry(Votes.from_counts(
+          ["a", "b", "c", "d"],
+          [[0, 1, 2, 1], [1, 0, 1, 2], [0, 0, 0, 1], [0, 0, 1, 0]])),
+      elosim.NoFiniteEstimateError,
+      r"never lost to any item outside their group: \['a', 'b'\]; "
+      r"never beat any item outside their group: \['c', 'd'\]"),
+    E("disconnected",
+      "two groups of items never compared with each other",
+      lambda tmp: elosim.bradley_terry(Votes.from_counts(
+          ["a", "b", "c", "d"],
+          [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]])),
+      elosim.DisconnectedGraphError,
+      r"disconnected into 2 components \(component 1 \(2 items\): \['a', 'b'\]; "
+      r"component 2 \(2 items\): \['c', 'd'\]\)"),
+    E("not-votes",
+      "bradley_terry given a DataFrame instead of Votes",
+      lambda tmp: elosim.bradley_terry(bad(frame())),
+      TypeError,
+      r"votes must be an elosim\.Votes .*got DataFrame"),
+    # ---- fit options
+    E("ties-davidson-no-ties",
+      "ties='davidson' on votes without ties",
+      lambda tmp: elosim.bradley_terry(good_counts(), ties="davidson"),
+      ValueError,
+      r"ties='davidson' needs at least one tie.*use ties='half'"),
+    E("ties-rao-kupper-no-ties",
+      "ties='rao-kupper' on votes without ties",
+      lambda tmp: elosim.bradley_terry(good_counts(), ties="rao-kupper"),
+      ValueError,
+      r"ties='rao-kupper' needs at least one tie"),
+    E("ties-unknown-model",
+      "an unknown tie model",
+      lambda tmp: elosim.bradley_terry(good_tied_counts(), ties="ordinal"),
+      ValueError,
+      r"ties must be one of 'half', 'davidson', 'rao-kupper'; got 'ordinal'"),
+    E("anchor-unknown",
+      "normalize='anchor' with an anchor that is not an item",
+      lambda tmp: elosim.bradley_terry(good_counts(), normalize="anchor", anchor="zz"),
+      KeyError,
+      r"unknown anchor 'zz'"),
+    E("anchor-without-normalize",
+      "an anchor given with normalize='mean'",
+      lambda tmp: elosim.bradley_terry(good_counts(), anchor="a"),
+      ValueError,
+      r"anchor is only used with normalize='anchor'"),
+    E("prior-strength-negative",
+      "prior_strength < 0",
+      lambda tmp: elosim.bradley_terry(good_counts(), prior_strength=-1.0),
+      ValueError,
+      r"prior_strength must be a finite number >= 0; got -1\.0"),
+    # ---- bootstrap
+    E("bootstrap-zero-resamples",
+      "n_resamples=0",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=0),
+      ValueError,
+      r"n_resamples must be an integer >= 1; got 0"),
+    E("bootstrap-negative-resamples",
+      "n_resamples=-10",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=-10),
+      ValueError,
+      r"n_resamples must be an integer >= 1; got -10"),
+    E("bootstrap-float-resamples",
+      "n_resamples=100.0 (a float)",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=bad(100.0)),
+      TypeError,
+      r"n_resamples must be an integer >= 1; got 100\.0"),
+    E("bootstrap-unknown-method",
+      "an unknown interval method",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=10, method="bc"),
+      ValueError,
+      r"method must be one of 'percentile', 'basic', 'bca', 'studentized'; got 'bc'"),
+    E("interval-unknown-method",
+      "BootstrapResult.confidence_interval with an unknown method",
+      lambda tmp: good_boot().confidence_interval(method="normal"),
+      ValueError,
+      r"method must be one of .*got 'normal'"),
+    E("extend-zero",
+      "BootstrapResult.extend(0)",
+      lambda tmp: good_boot().extend(0),
+      ValueError,
+      r"n_more must be an integer >= 1; got 0"),
+    E("level-zero",
+      "confidence_level=0",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=10, confidence_level=0),
+      ValueError,
+      r"confidence_level must lie strictly between 0 and 1 \(e\.g\. 0\.95\); got 0"),
+    E("level-one",
+      "confidence_level=1",
+      lambda tmp: good_fit().confidence_interval(1),
+      ValueError,
+      r"confidence_level must lie strictly between 0 and 1 \(e\.g\. 0\.95\); got 1"),
+    E("level-percent",
+      "confidence_level=95 (a percentage)",
+      lambda tmp: good_boot().confidence_interval(95),
+      ValueError,
+      r"confidence_level must lie strictly between 0 and 1 \(e\.g\. 0\.95\); got 95"),
+    E("level-string",
+      "confidence_level='0.95' (a string)",
+      lambda tmp: elosim.gap_test(good_fit(), "a", "b", confidence_level=bad("0.95")),
+      TypeError,
+      r"confidence_level must be a number in \(0, 1\); got '0\.95'"),
+    # ---- gap tests
+    E("gap-unknown-alternative",
+      "alternative='two_sided' (underscore)",
+      lambda tmp: elosim.gap_test(good_fit(), "a", "b", alternative="two_sided"),
+      ValueError,
+      r"alternative must be one of 'two-sided', 'greater', 'less'; got 'two_sided'"),
+    E("gap-unknown-item",
+      "an item name that is not in the fit",
+      lambda tmp: elosim.gap_test(good_fit(), "a", "gpt-5"),
+      KeyError,
+      r"unknown b 'gpt-5': not among the 3 items"),
+    E("gap-same-item",
+      "the same item twice",
+      lambda tmp: elosim.gap_test(good_fit(), "b", "b"),
+      ValueError,
+      r"a and b must be two different items; got 'b' for both"),
+    E("gap-kind-with-bootstrap",
+      "kind= given with a bootstrap result",
+      lambda tmp: elosim.gap_test(good_boot(), "a", "b", kind="model"),
+      ValueError,
+      r"kind='model' applies to analytic fits only"),
+    E("pairwise-unknown-adjust",
+      "pairwise_gap_tests with adjust='bh'",
+      lambda tmp: elosim.pairwise_gap_tests(good_fit(), adjust="bh"),
+      ValueError,
+      r"adjust must be one of 'holm', 'bonferroni', 'fdr_bh'; got 'bh'"),
+    E("pairwise-unknown-alternative",
+      "pairwise_gap_tests with alternative='bigger'",
+      lambda tmp: elosim.pairwise_gap_tests(good_fit(), alternative="bigger"),
+      ValueError,
+      r"alternative must be one of .*got 'bigger'"),
+    E("reported-interval-excludes-rating",
+      "gap_test_from_reported with an interval not containing its rating",
+      lambda tmp: elosim.gap_test_from_reported(1541, (1550, 1560), 1500, (1490, 1510)),
+      ValueError,
+      r"interval_a = \(1550, 1560\) does not contain its rating 1541"),
+    E("reported-interval-reversed",
+      "gap_test_from_reported with an interval given as (high, low)",
+      lambda tmp: elosim.gap_test_from_reported(1541, (1549, 1533), 1500, (1490, 1510)),
+      ValueError,
+      r"interval_a must have low < high"),
+    # ---- non-elosim objects where a result or a frame is expected
+    E("frame-not-a-frame",
+      "from_frame given a list of dicts instead of a frame",
+      lambda tmp: Votes.from_frame([{"model_a": "x", "model_b": "y", "winner": "model_a"}]),
+      TypeError,
+      r"df must be a DataFrame.*got list",
+      bug="votes.py: Votes.from_frame([{...}]) (or None) says \"column 'model_a' (for side A) "
+      "not found; the frame has columns []\" instead of a TypeError naming the type"),
+    E("gap-test-not-a-result",
+      "gap_test given a DataFrame instead of a fit",
+      lambda tmp: elosim.gap_test(frame(), "x", "y"),
+      TypeError,
+      r"result must be a BradleyTerryResult or a BootstrapResult.*got DataFrame",
+      bug="gaps.py: gap_test(pd.DataFrame(...), 'x', 'y') raises \"TypeError: 'method' object "
+      "is not iterable\" (gap_test(None, ...) an AttributeError); no type check"),
+    E("pairwise-not-a-result",
+      "pairwise_gap_tests given None",
+      lambda tmp: elosim.pairwise_gap_tests(None),
+      TypeError,
+      r"result must be a BradleyTerryResult or a BootstrapResult.*got NoneType",
+      bug="gaps.py: pairwise_gap_tests(None) raises AttributeError: 'NoneType' object has no "
+      "attribute 'items'"),
+    E("rank-intervals-not-a-result",
+      "rank_intervals given a Votes object instead of a fit",
+      lambda tmp: elosim.rank_intervals(good_counts()),
+      TypeError,
+      r"result must be a BradleyTerryResult or a BootstrapResult.*got Votes",
+      bug="ranks.py: rank_intervals(votes) raises an AttributeError instead of a TypeError "
+      "naming the type"),
+    E("quasi-not-a-result",
+      "quasi_variances given None",
+      lambda tmp: elosim.quasi_variances(None),
+      TypeError,
+      r"result must be a BradleyTerryResult or a BootstrapResult.*got NoneType",
+      bug="quasi.py: quasi_variances(None) raises AttributeError: 'NoneType' object has no "
+      "attribute 'items'"),
+    E("contrast-wrong-shape",
+      "BootstrapResult.contrast_interval with 2 columns for 3 items",
+      lambda tmp: good_boot().contrast_interval([[1, -1]]),
+      ValueError,
+      r"contrasts must have 3 columns",
+      bug="bootstrap.py: boot.contrast_interval([[1, -1]]) on 3 items raises numpy's 'matmul: "
+      "Input operand 1 has a mismatch in its core dimension 0 ...'"),
+    # ---- wrong types of options
+    E("prior-strength-none",
+      "prior_strength=None",
+      lambda tmp: elosim.bradley_terry(good_counts(), prior_strength=bad(None)),
+      TypeError,
+      r"prior_strength must be a .*number.*got None",
+      bug="fit.py: bradley_terry(votes, prior_strength=None) raises float()'s \"float() argument "
+      "must be a string or a real number, not 'NoneType'\" (does not name prior_strength)"),
+    E("prior-strength-string",
+      "prior_strength='1' (a string, silently read as 1.0)",
+      lambda tmp: elosim.bradley_terry(good_counts(), prior_strength=bad("1")),
+      TypeError,
+      r"prior_strength must be a .*number.*got '1'",
+      bug="fit.py: bradley_terry(votes, prior_strength='1') silently fits with 1.0 (same for "
+      "offset='1000'); STYLE asks for a TypeError"),
+    E("scale-string",
+      "scale='400' (a string)",
+      lambda tmp: elosim.bradley_terry(good_counts(), scale=bad("400")),
+      TypeError,
+      r"scale must be a .*number.*got '400'",
+      bug="fit.py: bradley_terry(votes, scale='400') passes validation (float('400')) and fails "
+      "in _elo.py with \"unsupported operand type(s) for /: 'str' and 'float'\""),
+    E("extend-zero-jobs",
+      "BootstrapResult.extend(5, n_jobs=0)",
+      lambda tmp: good_boot().extend(5, n_jobs=0),
+      ValueError,
+      r"n_jobs must be an integer >= 1; got 0"),
+    # ---- pandas missing values
+    E("label-pandas-na",
+      "pandas.NA in a nullable string label column",
+      lambda tmp: Votes.from_frame(frame(model_a=pd.array(["x", pd.NA], dtype="string"))),
+      elosim.VotesError,
+      r"column 'model_a' has 1 missing item label\(s\) at row\(s\) 1",
+      bug="votes.py: pd.NA is not recognised as missing (_is_missing: bool(pd.NA != pd.NA) "
+      "raises): a label column gives \"TypeError: ... item label of type NAType (<NA>)\""),
+    E("outcome-pandas-na",
+      "pandas.NA in a nullable string winner column",
+      lambda tmp: Votes.from_frame(frame(winner=pd.array(["model_a", pd.NA], dtype="string"))),
+      elosim.VotesError,
+      r"column 'winner' has 1 missing outcome\(s\) at row\(s\) 1",
+      bug="votes.py: pd.NA in the winner column is reported as \"1 unknown outcome label(s): "
+      "<NA>\" instead of a missing outcome (same _is_missing cause)"),
+    # ---- files
+    E("file-nonexistent",
+      "read_votes on a path that does not exist",
+      lambda tmp: elosim.read_votes(tmp / "nope.csv"),
+      FileNotFoundError,
+      r"no such file: '.*nope\.csv'"),
+    E("file-empty",
+      "an empty CSV file",
+      lambda tmp: elosim.read_votes(write(tmp, "empty.csv", "")),
+      elosim.VotesError,
+      r"'.*empty\.csv' is empty"),
+    E("file-header-only",
+      "a CSV with a header and no rows",
+      lambda tmp: elosim.read_votes(write(tmp, "header.csv", "model_a,model_b,winner\n")),
+      elosim.VotesError,
+      r"no votes: the input is empty"),
+    E("file-non-utf8",
+      "a CSV with Latin-1 bytes read as UTF-8",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "latin.csv", "model_a,model_b,winner\ncaf\xe9,x,model_a\n".encode("latin-1"))),
+      elosim.VotesError,
+      r"could not decode '.*latin\.csv' as utf-8 \(byte 26\); pass encoding="),
+    E("file-truncated",
+      "a CSV whose last row has fewer fields",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "trunc.csv", "model_a,model_b,winner\nx,y,model_a\ny,z\n")),
+      elosim.VotesError,
+      r"line\(s\) 3 have a different number of fields than the header \(3\)"),
+    E("file-unterminated-quote",
+      "a CSV with an unterminated quote",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "quote.csv", 'model_a,model_b,winner\nx,y,model_a\n"y,z,tie\n')),
+      elosim.VotesError,
+      r"could not parse '.*quote\.csv' as CSV \(line \d+\).*truncated or malformed"),
+    E("file-duplicated-columns",
+      "a CSV with two columns named winner",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "dup.csv", "model_a,model_b,winner,winner\nx,y,model_a,tie\n")),
+      elosim.VotesError,
+      r"has duplicated column names: \['winner'\]"),
+    E("file-unknown-outcome",
+      "a CSV with an unknown winner label",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "unk.csv", "model_a,model_b,winner\nx,y,model_a\ny,z,draw\n")),
+      elosim.VotesError,
+      r"column 'winner' has 1 unknown outcome label\(s\): 'draw' \(row\(s\) 1\)"),
+    E("file-unknown-encoding",
+      "read_votes with encoding='utf-9'",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "ok.csv", "model_a,model_b,winner\nx,y,model_a\n"), encoding="utf-9"),
+      ValueError,
+      r"encoding.*'utf-9'",
+      bug="votes.py: read_votes(path, encoding='utf-9') raises a bare LookupError 'unknown "
+      "encoding: utf-9' from open() (not a ValueError naming the argument)"),
+    E("parquet-without-pyarrow",
+      "a Parquet path when pyarrow is not installed",
+      _read_parquet_without_pyarrow,
+      ImportError,
+      r"reading Parquet needs pyarrow: pip install 'elosim\[parquet\]'"),
+    # ---- randomness
+    E("rng-string",
+      "rng='42' (a string)",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=10, rng=bad("42")),
+      TypeError,
+      r"rng must be None, an int seed, a numpy SeedSequence or a numpy Generator; got str"),
+    E("rng-negative",
+      "rng=-1",
+      lambda tmp: elosim.simulate_votes([1000.0, 1100.0], 10, rng=-1),
+      ValueError,
+      r"rng must be a non-negative integer seed; got -1"),
+    # ---- power
+    E("votes-needed-zero-gap",
+      "votes_needed with gap=0",
+      lambda tmp: elosim.votes_needed(0.0),
+      ValueError,
+      r"gap.*got 0\.0"),
+    E("votes-needed-negative-gap",
+      "votes_needed with gap=-10",
+      lambda tmp: elosim.votes_needed(-10.0),
+      ValueError,
+      r"gap.*got -10\.0"),
+    E("votes-needed-power-zero",
+      "votes_needed with power=0",
+      lambda tmp: elosim.votes_needed(20.0, power=0.0),
+      ValueError,
+      r"power must lie strictly between 0 and 1 \(e\.g\. 0\.8\); got 0\.0"),
+    E("votes-needed-power-above-one",
+      "votes_needed with power=80 (a percentage)",
+      lambda tmp: elosim.votes_needed(20.0, power=80),
+      ValueError,
+      r"power must lie strictly between 0 and 1 \(e\.g\. 0\.8\); got 80"),
+    E("power-zero-votes",
+      "power with n_votes=0",
+      lambda tmp: elosim.power(20.0, 0),
+      ValueError,
+      r"n_votes must be a positive, finite number of votes; got 0"),
+    # ---- simulation
+    E("simulate-nan-rating",
+      "simulate_votes with a NaN true rating",
+      lambda tmp: elosim.simulate_votes({"a": 1000.0, "b": float("nan")}, 10, rng=0),
+      ValueError,
+      r"true_ratings must be finite; got .*nan.* at position 1"),
+    E("simulate-inf-rating",
+      "simulate_votes with an infinite true rating",
+      lambda tmp: elosim.simulate_votes([1000.0, np.inf], 10, rng=0),
+      ValueError,
+      r"true_ratings must be finite; got .*inf.* at position 1"),
+    E("simulate-zero-votes",
+      "simulate_votes with n_votes=0",
+      lambda tmp: elosim.simulate_votes([1000.0, 1100.0], 0, rng=0),
+      ValueError,
+      r"n_votes must be an integer >= 1; got 0"),
+    E("simulate-negative-votes",
+      "simulate_votes with n_votes=-5",
+      lambda tmp: elosim.simulate_votes([1000.0, 1100.0], -5, rng=0),
+      ValueError,
+      r"n_votes must be an integer >= 1; got -5"),
+    # ---- online Elo
+    E("online-k-zero",
+      "online_elo with k=0",
+      lambda tmp: elosim.online_elo(good_counts(), k=0),
+      ValueError,
+      r"k must be positive; got 0"),
+    E("online-k-negative",
+      "online_elo with k=-4",
+      lambda tmp: elosim.online_elo(good_counts(), k=-4),
+      ValueError,
+      r"k must be positive; got -4"),
+    E("online-k-nan",
+      "online_elo with k=nan",
+      lambda tmp: elosim.online_elo(good_counts(), k=float("nan")),
+      ValueError,
+      r"k must be finite; got nan"),
+]
+
+
+# ---------------------------------------------------------------------------- generator
+def actual_message(entry: Entry) -> tuple[str, str]:
+    """Run ``entry`` in a fresh temporary directory: (exception class name, message).
+
+    The temporary path is replaced by ``<tmp>`` so the result is deterministic.
+    """
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        try:
+            entry.call(tmp)
+        except BaseException as exc:  # we report whatever is raised
+            msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            for form in {str(tmp), str(tmp.resolve())}:
+                msg = msg.replace(form + "/", "<tmp>/").replace(form, "<tmp>")
+            return type(exc).__name__, msg
+    return "(no exception)", ""
+
+
+def _cell(text: str, limit: int = 160) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+
+
+def render_markdown(entries: list[Entry] | None = None) -> str:
+    """The reference page (MyST markdown) with the actual messages."""
+    entries = CATALOGUE if entries is None else entries
+    lines = [
+        "# Bad inputs and the errors they raise",
+        "",
+        "<!-- generated by `python tests/bad_inputs_catalogue.py > "
+        "docs/reference/bad_inputs.md`; do not edit by hand -->",
+        "",
+        "elosim rejects invalid input with a named exception whose message names the "
+        "problem (the argument or column, the bad value and its first rows); unknown "
+        "outcome labels are never silently read as ties, and the objects you pass in are "
+        "never modified. The table lists every case in the test catalogue "
+        "(`tests/bad_inputs_catalogue.py`) with the message elosim actually produces "
+        "(trimmed to 160 characters; temporary paths shown as `<tmp>`).",
+        "",
+        "| input | exception | message |",
+        "|---|---|---|",
+    ]
+    n_bugs = 0
+    for e in entries:
+        exc_name, msg = actual_message(e)
+        desc = f"`{e.id}`: {_cell(e.description, 300)}"
+        if e.bug:
+            n_bugs += 1
+            desc += f" (**known bug**; expected `{e.exception.__name__}`)"
+        lines.append(f"| {desc} | `{exc_name}` | {_cell(msg) if msg else '(none)'} |")
+    lines += [
+        "",
+        f"{len(entries)} cases; {n_bugs} marked as known bugs (see the catalogue).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    sys.stdout.write(render_markdown())
+
+
+if __name__ == "__main__":
+    main()
