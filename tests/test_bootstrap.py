@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import elosim
-from elosim.bootstrap import _draw_cells
+from elosim.bootstrap import _draw_tables, _problem
 
 FACTOR = 400 / math.log(10)
 
@@ -34,6 +34,8 @@ def test_same_seed_same_numbers_for_any_n_jobs_and_extend() -> None:
     np.testing.assert_array_equal(b1.bootstrap_distribution, b2.bootstrap_distribution)
     b3 = elosim.bootstrap(fit, n_resamples=100, rng=7).extend(50)
     np.testing.assert_array_equal(b1.bootstrap_distribution, b3.bootstrap_distribution)
+    b5 = elosim.bootstrap(fit, n_resamples=30, rng=7).extend(90).extend(30)
+    np.testing.assert_array_equal(b1.bootstrap_distribution, b5.bootstrap_distribution)
     b4 = elosim.bootstrap(fit, n_resamples=150, rng=8)
     assert not np.array_equal(b1.bootstrap_distribution, b4.bootstrap_distribution)
 
@@ -45,7 +47,7 @@ def test_each_replicate_equals_a_direct_fit_of_its_counts(ties: str) -> None:
     boot = elosim.bootstrap(fit, n_resamples=5, rng=3)
     c = votes.counts
     for r in range(5):
-        cells = _draw_cells(fit, boot._plan, boot._plan.generator(r)).astype(int)
+        cells = _draw_tables(fit, boot._plan, _problem(fit), range(r, r + 1))[0][0].astype(int)
         rows = np.repeat(np.arange(c.n_cells), cells)
         pi, pj = c.pair_i[c.cell_pair[rows]], c.pair_j[c.cell_pair[rows]]
         rv = elosim.Votes(items=votes.items, a=pi, b=pj, outcome=c.cell_outcome[rows])

@@ -31,6 +31,7 @@ class BatchProblem:
         info_hat: Array,
         prior_strength: float,
         table_hat: Array,
+        h0_inv: Array | None = None,
     ) -> None:
         self.model = model
         self.pair_i = pair_i
@@ -40,7 +41,9 @@ class BatchProblem:
         self.theta_hat = theta_hat
         self.prior = prior_strength
         self.regular = prior_strength > 0
-        self.h0_inv = _solvers.pseudo_inverse(info_hat, n_items, self.regular)
+        self.h0_inv = (
+            _solvers.pseudo_inverse(info_hat, n_items, self.regular) if h0_inv is None else h0_inv
+        )
         self.n_hat = self.scatter_abs(table_hat.sum(axis=1)[None, :])[0]
 
     def scatter(self, values: Array) -> Array:
@@ -71,19 +74,25 @@ class BatchProblem:
         out += np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
         return out.reshape(r, self.k)
 
+    def half_gradient(self, theta: Array, points: Array, totals: Array) -> Array:
+        """Gradient (R, K) for ties="half" from points ``wins + ties / 2`` and totals (R, P).
+
+        The hot path of the bootstrap: ``g_d = points - n * sigmoid(d)``.
+        """
+        lam = theta[:, : self.k]
+        d = lam[:, self.pair_i] - lam[:, self.pair_j]
+        g = self.scatter(points - totals * expit(d))
+        if self.regular:
+            g -= self.prior * lam
+        return g
+
     def gradient(
         self, theta: Array, table: Array, *, loglik: bool = True
     ) -> tuple[Array, Array]:
         """Log-likelihood (R,) (zeros when ``loglik`` is false) and gradient (R, m)."""
         if self.model == "half" and not loglik:
-            # the hot path of the bootstrap: g_d = (wins + ties / 2) - n * sigmoid(d)
-            lam = theta[:, : self.k]
-            d = lam[:, self.pair_i] - lam[:, self.pair_j]
-            g_d = table[..., 0] + 0.5 * table[..., 2] - table.sum(axis=2) * expit(d)
-            g = self.scatter(g_d)
-            if self.regular:
-                g -= self.prior * lam
-            return np.zeros(theta.shape[0]), g
+            pts = table[..., 0] + 0.5 * table[..., 2]
+            return np.zeros(theta.shape[0]), self.half_gradient(theta, pts, table.sum(axis=2))
         t = self._terms(theta, table, loglik=loglik)
         g = np.empty((theta.shape[0], self.m))
         g[:, : self.k] = self.scatter(t.g_d)
@@ -98,8 +107,19 @@ class BatchProblem:
 
     def information(self, theta: Array, table: Array) -> Array:
         """Observed information (R, m, m) for each replicate."""
-        t = self._terms(theta, table)
-        r = theta.shape[0]
+        info = self.assemble(self._terms(theta, table))
+        if self.regular:
+            k = self.k
+            info[:, np.arange(k), np.arange(k)] += self.prior
+        return info
+
+    def assemble(self, t: _solvers.PairTerms) -> Array:
+        """(R, m, m) matrices from per-pair second-order terms ``h_dd, h_dt, h_tt``.
+
+        The rating block is the weighted graph Laplacian of ``h_dd``; used for the
+        information and for the sandwich's meat alike.
+        """
+        r = t.h_dd.shape[0]
         k, m = self.k, self.m
         base = (np.arange(r) * m * m)[:, None]
         ii = self.pair_i[None, :]
@@ -114,29 +134,37 @@ class BatchProblem:
         )
         h = t.h_dd.ravel()
         flat = np.bincount(idx, np.concatenate([h, h, -h, -h]), minlength=r * m * m)
-        info: Array = flat.astype(float).reshape(r, m, m)
+        out: Array = flat.astype(float).reshape(r, m, m)
         if m > k:
             col = self.scatter(t.h_dt)  # (R, K)
-            info[:, :k, k] = col
-            info[:, k, :k] = col
-            info[:, k, k] = t.h_tt.sum(axis=1)
-        if self.regular:
-            info[:, np.arange(k), np.arange(k)] += self.prior
-        return info
+            out[:, :k, k] = col
+            out[:, k, :k] = col
+            out[:, k, k] = t.h_tt.sum(axis=1)
+        return out
 
     def solve(
         self, table: Array, *, tol: float, max_quasi: int = 12, max_newton: int = 60
     ) -> tuple[Array, NDArray[np.bool_]]:
         """Fit every replicate; returns ``theta`` (R, m) and a converged flag (R,)."""
         r = table.shape[0]
-        scale = np.maximum(1.0, table.sum(axis=(1, 2)))
+        totals = table.sum(axis=2)
+        scale = np.maximum(1.0, totals.sum(axis=1))
         theta = np.tile(self.theta_hat, (r, 1))
-        g = self.gradient(theta, table, loglik=False)[1]
+        half = self.model == "half"
+        points = table[..., 0] + 0.5 * table[..., 2] if half else totals
+
+        def grad(rows: NDArray[np.intp], th: Array) -> Array:
+            if half:
+                return self.half_gradient(th, points[rows], totals[rows])
+            return self.gradient(th, table[rows], loglik=False)[1]
+
+        every = np.arange(r)
+        g = grad(every, theta)
         gnorm = np.max(np.abs(g), axis=1)
         todo = np.flatnonzero(gnorm > tol * scale)
         # fixed-Hessian steps, preconditioned by each item's share of votes in the replicate:
         # H_r ~ D^(1/2) H0 D^(1/2) with D_i = n*_i / n_i, so H_r^-1 ~ D^-1/2 H0^+ D^-1/2.
-        n_item = self.scatter_abs(table.sum(axis=2))
+        n_item = self.scatter_abs(totals)
         ratio = np.where(self.n_hat > 0, n_item / np.where(self.n_hat > 0, self.n_hat, 1.0), 1.0)
         dinv = np.ones((r, self.m))
         dinv[:, : self.k] = 1.0 / np.sqrt(np.maximum(ratio, 1e-3))
@@ -147,7 +175,7 @@ class BatchProblem:
             if not self.regular:
                 step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
             cand = theta[todo] + step
-            g_c = self.gradient(cand, table[todo], loglik=False)[1]
+            g_c = grad(todo, cand)
             gn_c = np.max(np.abs(g_c), axis=1)
             ok = np.isfinite(gn_c) & (gn_c < 0.5 * gnorm[todo])
             acc = todo[ok]

@@ -17,6 +17,7 @@ Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (colu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -129,6 +130,24 @@ def pair_terms(
     g_t = eta * g_eta
     return PairTerms(
         ll, g_d, g_t, -dd, -(eta * de), -(eta**2 * ee + eta * g_eta)
+    )
+
+
+def meat_terms(model: str, table_sq: Array, d: Array, tau: Any) -> PairTerms:
+    """Per-pair terms of the sandwich's meat ``sum_t s_t s_t^T``.
+
+    ``table_sq`` holds the sums of squared weights per pair and outcome (``(..., P, 3)``);
+    the scores of one vote per outcome come from :func:`outcome_scores`.
+    """
+    a, c, _ = outcome_scores(model, d, tau)
+    z = np.zeros(d.shape)
+    return PairTerms(
+        loglik=z,
+        g_d=z,
+        g_t=z,
+        h_dd=np.sum(table_sq * a * a, axis=-1),
+        h_dt=np.sum(table_sq * a * c, axis=-1),
+        h_tt=np.sum(table_sq * c * c, axis=-1),
     )
 
 

@@ -13,6 +13,7 @@ understates the uncertainty.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -39,21 +40,26 @@ __all__ = ["BootstrapResult", "bootstrap"]
 
 Array = NDArray[np.float64]
 METHODS = ("percentile", "basic", "bca", "studentized")
-_CHUNK = 64  # replicates solved together (does not affect the numbers)
+_BLOCK = 64  # replicates drawn from one random stream and fitted together
 _MAX_REDRAWS = 20
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """Everything needed to regenerate replicate ``r`` exactly (its own seed)."""
+    """Everything needed to regenerate any replicate exactly.
+
+    Replicates come in blocks of ``_BLOCK``; block ``b`` draws from its own stream
+    ``SeedSequence(entropy, spawn_key=(b,))``, so a replicate's numbers never depend on how
+    many replicates or workers there are.
+    """
 
     entropy: int
     cluster_codes: NDArray[np.intp] | None
     cluster_matrix: Any  # scipy sparse (n_clusters x n_cells) or None
     certificate: NDArray[np.intp] | None = None  # pairs of a spanning tree of 2-cycles
 
-    def generator(self, r: int) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(r,)))
+    def generator(self, block: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(block,)))
 
 
 def _certificate(problem: BatchProblem, table: Array) -> NDArray[np.intp] | None:
@@ -111,31 +117,31 @@ def _estimable(problem: BatchProblem, tables: Array) -> tuple[NDArray[np.bool_],
     return ok, culprits
 
 
-def _draw_tables(
-    fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem, replicates: range
-) -> tuple[Array, Array, int, dict[str, int]]:
-    """Cell counts and tables of the given replicates, redrawing non-estimable ones.
+def _draw_block(
+    fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem, block: int
+) -> tuple[Array, Array, NDArray[np.int64], list[list[str]]]:
+    """Cell counts (B, C) and tables (B, P, 3) of one whole block of replicates.
 
-    Returns cell counts (R, C), tables (R, P, 3), the number of redraws and the items at
-    fault. Replicate ``r`` draws from its own generator, so the result does not depend on
-    how replicates are grouped.
+    Non-estimable resamples are redrawn from the block's stream (all failing rows at once,
+    in row order) until every row is estimable. Also returns, per row, the number of
+    redraws and the items at fault.
     """
     c = fit.votes.counts
-    gens = [plan.generator(r) for r in replicates]
-    cells = np.stack([_draw_cells(fit, plan, g) for g in gens])
+    gen = plan.generator(block)
+    cells = _draw_cells(fit, plan, gen, _BLOCK)
     tables = c.table(cells)
-    redraws = 0
-    culprits: dict[str, int] = {}
+    redraws = np.zeros(_BLOCK, dtype=np.int64)
+    culprits: list[list[str]] = [[] for _ in range(_BLOCK)]
     if fit.prior_strength > 0:
-        return cells, tables, 0, culprits
+        return cells, tables, redraws, culprits
     for _attempt in range(_MAX_REDRAWS + 1):
         if plan.certificate is not None:
             sub = tables[:, plan.certificate, :]
             cert = np.all((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0), axis=1)
         else:
-            cert = np.zeros(tables.shape[0], dtype=bool)
+            cert = np.zeros(_BLOCK, dtype=bool)
         unsure = np.flatnonzero(~cert)
-        ok = np.ones(tables.shape[0], dtype=bool)
+        ok = np.ones(_BLOCK, dtype=bool)
         bad: list[list[int]] = []
         if unsure.size:
             ok_u, bad = _estimable(problem, tables[unsure])
@@ -143,14 +149,38 @@ def _draw_tables(
         if ok.all():
             return cells, tables, redraws, culprits
         idx = np.flatnonzero(~ok)
-        redraws += idx.size
-        for items in bad:
-            for i in items:
-                culprits[fit.items[i]] = culprits.get(fit.items[i], 0) + 1
-        for j in idx:
-            cells[j] = _draw_cells(fit, plan, gens[j])
+        redraws[idx] += 1
+        for j, items in zip(idx, bad, strict=True):
+            culprits[j].extend(fit.items[i] for i in items)
+        cells[idx] = _draw_cells(fit, plan, gen, idx.size)
         tables[idx] = c.table(cells[idx])
-    raise NoFiniteEstimateError(sorted(culprits, key=lambda x: -culprits[x])[:10], [])
+    top = sorted({x for row in culprits for x in row})
+    raise NoFiniteEstimateError(top[:10], [])
+
+
+def _draw_tables(
+    fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem, replicates: range
+) -> tuple[Array, Array, int, dict[str, int]]:
+    """Cell counts (R, C) and tables (R, P, 3) of replicates lying in one block.
+
+    Returns also the number of redraws and how often each item caused one.
+    """
+    block = replicates.start // _BLOCK
+    if (replicates.stop - 1) // _BLOCK != block:
+        raise ValueError("replicates must lie within one block")  # internal use only
+    cells, tables, redraws, culprits = _draw_block(fit, plan, problem, block)
+    sl = slice(replicates.start - block * _BLOCK, replicates.stop - block * _BLOCK)
+    counted: dict[str, int] = {}
+    for row in culprits[sl]:
+        for x in row:
+            counted[x] = counted.get(x, 0) + 1
+    return cells[sl], tables[sl], int(redraws[sl].sum()), counted
+
+
+def _chunks(reps: range) -> list[range]:
+    """Split replicate indices at block boundaries."""
+    edges = [reps.start, *range((reps.start // _BLOCK + 1) * _BLOCK, reps.stop, _BLOCK), reps.stop]
+    return [range(a, b) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _run(
@@ -316,8 +346,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         tau = float(fit._theta[k]) if fit.ties != "half" else 0.0
         d = lam[c.pair_i] - lam[c.pair_j]
         a, cc, _ = _solvers.outcome_scores(fit.ties, d, tau)
-        regular = fit.prior_strength > 0
-        bread = _solvers.pseudo_inverse(fit._info, k, regular)
+        bread = fit._bread()
         lm = fit.normalization.matrix(k)
         # contrast on theta: rows of (C @ L) * factor, padded for tau
         w_theta = np.zeros((cm.shape[0], bread.shape[0]))
@@ -359,8 +388,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         out = np.empty((cm.shape[0], self.n_resamples))
         sandwich = fit.default_covariance != "model"
         theta_all = self._cache.get("theta")
-        for start in range(0, self.n_resamples, _CHUNK):
-            reps = range(start, min(start + _CHUNK, self.n_resamples))
+        for reps in _chunks(range(self.n_resamples)):
             cells, table, _, _ = _draw_tables(fit, self._plan, problem, reps)
             tsq = c.table(cells, power=2)
             if theta_all is not None:
@@ -498,14 +526,17 @@ def _ro(x: Array) -> Array:
     return x
 
 
-def _draw_cells(fit: BradleyTerryResult, plan: _Plan, gen: np.random.Generator) -> Array:
+def _draw_cells(
+    fit: BradleyTerryResult, plan: _Plan, gen: np.random.Generator, size: int
+) -> Array:
+    """``size`` resamples of the cell counts (size, C): votes, or whole clusters."""
     c = fit.votes.counts
     if plan.cluster_matrix is None:
         n = int(c.cell_count.sum())
-        return np.asarray(gen.multinomial(n, c.cell_count / n), dtype=float)
+        return np.asarray(gen.multinomial(n, c.cell_count / n, size=size), dtype=float)
     g = plan.cluster_matrix.shape[0]
-    draws = gen.multinomial(g, np.full(g, 1.0 / g))
-    return np.asarray(plan.cluster_matrix.T @ draws, dtype=float).ravel()
+    draws = gen.multinomial(g, np.full(g, 1.0 / g), size=size)  # (size, G)
+    return np.asarray((plan.cluster_matrix.T @ draws.T).T, dtype=float)
 
 
 def _batch_meat(problem: BatchProblem, theta: Array, tsq: Array) -> Array:
@@ -514,38 +545,8 @@ def _batch_meat(problem: BatchProblem, theta: Array, tsq: Array) -> Array:
     lam = theta[:, :k]
     d = lam[:, problem.pair_i] - lam[:, problem.pair_j]
     tau = theta[:, k : k + 1] if problem.model != "half" else 0.0
-    a, cc, _ = _solvers.outcome_scores(problem.model, d, tau)  # type: ignore[arg-type]
-    terms = _solvers.PairTerms(
-        loglik=np.zeros_like(d),
-        g_d=np.zeros_like(d),
-        g_t=np.zeros_like(d),
-        h_dd=np.sum(tsq * a * a, axis=-1),
-        h_dt=np.sum(tsq * a * cc, axis=-1),
-        h_tt=np.sum(tsq * cc * cc, axis=-1),
-    )
-    r = theta.shape[0]
-    m = problem.m
-    base = (np.arange(r) * m * m)[:, None]
-    ii = problem.pair_i[None, :]
-    jj = problem.pair_j[None, :]
-    idx = np.concatenate(
-        [
-            (base + ii * m + ii).ravel(),
-            (base + jj * m + jj).ravel(),
-            (base + ii * m + jj).ravel(),
-            (base + jj * m + ii).ravel(),
-        ]
-    )
-    h = terms.h_dd.ravel()
-    meat = np.bincount(idx, np.concatenate([h, h, -h, -h]), minlength=r * m * m)
-    meat = meat.reshape(r, m, m)
-    if m > k:
-        col = problem.scatter(terms.h_dt)
-        meat[:, :k, k] = col
-        meat[:, k, :k] = col
-        meat[:, k, k] = terms.h_tt.sum(axis=1)
-    return np.asarray(meat, dtype=np.float64)
-
+    terms = _solvers.meat_terms(problem.model, tsq, d, tau)
+    return problem.assemble(terms)
 
 def _quantiles(dist: Array, lo: float, hi: float) -> tuple[Array, Array]:
     q = np.quantile(dist, [lo, hi], axis=1)
@@ -563,7 +564,7 @@ def _problem(fit: BradleyTerryResult) -> BatchProblem:
     c = fit.votes.counts
     return BatchProblem(
         fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta, fit._info, fit.prior_strength,
-        c.table(),
+        c.table(), fit._bread(),
     )
 
 
@@ -578,7 +579,7 @@ def _compute(
     from ._progress import ProgressBar
 
     problem = _problem(fit)
-    chunks = [range(s, min(s + _CHUNK, reps.stop)) for s in range(reps.start, reps.stop, _CHUNK)]
+    chunks = _chunks(reps)
     with ProgressBar(len(reps), desc="bootstrap", enabled=progress) as bar:
         if n_jobs == 1 or len(chunks) == 1:
             results = []

@@ -199,13 +199,16 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         return check_item(self.items, item, name)
 
     # ------------------------------------------------------------------ covariance
+    def _bread(self) -> Array:
+        """Inverse information in (log-strength, tie parameter), sum-to-zero on ratings; cached."""
+        if "bread" not in self._cache:
+            regular = self.prior_strength > 0
+            self._cache["bread"] = _solvers.pseudo_inverse(self._info, self.n_items, regular)
+        out: Array = self._cache["bread"]
+        return out
+
     def _theta_covariance(self, kind: str, cluster: ArrayLike | None = None) -> Array:
-        k = self.n_items
-        regular = self.prior_strength > 0
-        key = f"bread{regular}"
-        if key not in self._cache:
-            self._cache[key] = _solvers.pseudo_inverse(self._info, k, regular)
-        bread: Array = self._cache[key]
+        bread = self._bread()
         if kind == "model":
             return bread
         meat = self._meat(kind, cluster)
@@ -221,15 +224,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         a, cc, _ = _solvers.outcome_scores(self.ties, d, tau)
         m = k + int(self.ties != "half")
         if kind == "sandwich":
-            tsq = c.table(power=2)
-            terms = _solvers.PairTerms(
-                loglik=np.zeros(c.n_pairs),
-                g_d=np.zeros(c.n_pairs),
-                g_t=np.zeros(c.n_pairs),
-                h_dd=np.sum(tsq * a * a, axis=1),
-                h_dt=np.sum(tsq * a * cc, axis=1),
-                h_tt=np.sum(tsq * cc * cc, axis=1),
-            )
+            terms = _solvers.meat_terms(self.ties, c.table(power=2), d, tau)
             _, _, meat = _solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
             return meat
         # cluster-robust: sum the per-vote scores within clusters
