@@ -293,3 +293,81 @@ def test_bad_inputs(wiki_fit):
         adjust_pvalues([0.5, 1.2])
     with pytest.raises(ValueError, match="se_ratio must be positive"):
         overlap_test_level(se_ratio=0.0)
+
+
+# --------------------------------------------------------------------------- input types
+@pytest.mark.parametrize(
+    ("obj", "name"),
+    [
+        (None, "NoneType"),
+        ({"A": 1.0}, "dict"),
+        (np.zeros(3), "ndarray"),
+    ],
+)
+def test_results_are_type_checked(obj, name):
+    from elosim import quasi_variances, rank_intervals
+    from elosim.ranks import lmarena_rank, marginal_rank_intervals_bootstrap
+
+    msg = (
+        r"result must be a BradleyTerryResult or a BootstrapResult \(from "
+        rf"elosim\.bradley_terry or elosim\.bootstrap\); got {name}"
+    )
+    for call in (
+        lambda: gap_test(obj, "A", "B"),
+        lambda: pairwise_gap_tests(obj),
+        lambda: rank_intervals(obj),
+        lambda: lmarena_rank(obj),
+        lambda: marginal_rank_intervals_bootstrap(obj),
+        lambda: quasi_variances(obj),
+    ):
+        with pytest.raises(TypeError, match=msg):
+            call()
+
+
+def test_result_type_errors_hint_at_the_fix(wiki_votes):
+    import pandas as pd
+
+    with pytest.raises(TypeError, match=r"got Votes \(fit the votes first: elosim\.bradley_terry"):
+        gap_test(wiki_votes, "A", "B")
+    df = pd.DataFrame({"items": [1], "ratings": [2.0]})  # columns that look like attributes
+    with pytest.raises(TypeError, match=r"got DataFrame \(build Votes with"):
+        pairwise_gap_tests(df)
+
+
+def test_stand_in_results_are_accepted():
+    # objects exposing items and ratings (test doubles, studies) pass the type check
+    fake = _fake_bootstrap(np.array([1.0, 0.0, -1.0]), np.zeros((3, 20)), "percentile")
+    assert gap_test(fake, "A", "C").item_a == "A"
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "exc", "match"),
+    [
+        (None, {"minimum": 0}, TypeError, r"x must be a finite number >= 0; got None"),
+        ("1", {"minimum": 0}, TypeError, r"x must be a finite number >= 0; got '1'"),
+        (True, {}, TypeError, r"x must be a finite number; got True"),
+        (np.bool_(False), {}, TypeError, r"x must be a finite number; got "),
+        ([1.0], {}, TypeError, r"x must be a finite number; got \[1\.0\]"),
+        (math.inf, {}, ValueError, r"x must be a finite number; got inf"),
+        (math.nan, {"minimum": 0}, ValueError, r"x must be a finite number >= 0; got nan"),
+        (-1.0, {"minimum": 0}, ValueError, r"x must be a finite number >= 0; got -1\.0"),
+        (0, {"minimum": 0, "exclusive": True}, ValueError, r"x must be a positive number; got 0"),
+        ("400", {"minimum": 0, "exclusive": True}, TypeError,
+         r"x must be a positive number; got '400'"),
+        (1, {"minimum": 1, "exclusive": True}, ValueError, r"x must be a finite number > 1; got 1"),
+    ],
+)
+def test_check_real_rejects(value, kwargs, exc, match):
+    from elosim._validation import check_real
+
+    with pytest.raises(exc, match=match):
+        check_real(value, "x", **kwargs)
+
+
+def test_check_real_accepts_numbers():
+    from elosim._validation import check_real
+
+    assert check_real(np.int64(3), "x", minimum=0) == 3.0
+    assert isinstance(check_real(np.float32(0.5), "x"), float)
+    assert check_real(0, "x", minimum=0) == 0.0
+    assert check_real(-2.5, "x") == -2.5

@@ -111,6 +111,7 @@ def test_win_probabilities_reproduced_without_ties():
         ("davidson", {"tie_parameter": 0.6}),
         ("rao-kupper", {"tie_parameter": 1.5}),
         ("fixed", {"tie_rate": 0.25}),
+        ("symmetric", {"tie_rate": 0.25}),
         ("davidson", {"tie_rate": 0.3}),
         ("rao-kupper", {"tie_rate": 0.3}),
     ],
@@ -123,6 +124,9 @@ def test_outcome_probabilities_reproduced_with_ties(ties, kw):
         obs = _pair_outcomes(v, i, j)
         probs = np.array([truth.win[i, j], truth.win[j, i], truth.tie[i, j]])
         assert probs.sum() == pytest.approx(1.0)
+        # an outcome of probability 0 (a capped symmetric-tie pair) must never occur
+        assert np.all(obs[probs == 0] == 0), (i, j, obs, probs)
+        obs, probs = obs[probs > 0], probs[probs > 0]
         p = stats.chisquare(obs, probs * obs.sum()).pvalue
         assert p > ALPHA / len(pairs), (i, j, obs, probs)
 
@@ -135,6 +139,7 @@ def test_outcome_probabilities_reproduced_with_ties(ties, kw):
         ("rao-kupper", {"tie_parameter": 2.0}, 1.0 / 3.0),  # (theta - 1) / (theta + 1)
         ("rao-kupper", {"tie_parameter": 1.2}, 0.2 / 2.2),
         ("fixed", {"tie_rate": 0.2}, 0.2),
+        ("symmetric", {"tie_rate": 0.2}, 0.2),
         ("davidson", {"tie_rate": 0.2}, 0.2),
         ("rao-kupper", {"tie_rate": 0.2}, 0.2),
     ],
@@ -161,6 +166,64 @@ def test_true_win_probability_values():
     den = pi + pj + 0.7 * math.sqrt(pi * pj)
     assert dv.win[0, 1] == pytest.approx(pi / den, rel=1e-12)
     assert dv.tie[0, 1] == pytest.approx(0.7 * math.sqrt(pi * pj) / den, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- symmetric ties
+def test_symmetric_ties_probabilities_and_cap():
+    # P(i) = σ - t/2, P(tie) = t, P(j) = 1 - σ - t/2; E[score] = σ exactly
+    r = {"a": 1100.0, "b": 1000.0, "c": 300.0}
+    elo = true_win_probability(r)
+    sym = true_win_probability(r, ties="symmetric", tie_rate=0.3)
+    off = ~np.eye(3, dtype=bool)
+    np.testing.assert_allclose(sym.expected_score[off], elo.win[off], rtol=0, atol=1e-15)
+    assert sym.win[0, 1] == pytest.approx(elo.win[0, 1] - 0.15, rel=1e-12)
+    assert sym.tie[0, 1] == pytest.approx(0.3, rel=1e-12)
+    # a vs c: 800 points, σ(-δ) = 1/101 < t/2: the tie rate is capped at 2 min(σ, 1 - σ)
+    # and the weaker side never wins outright
+    assert sym.tie[0, 2] == pytest.approx(2.0 / 101.0, rel=1e-12)
+    assert sym.win[2, 0] == 0.0
+    assert sym.win[0, 2] + sym.win[2, 0] + sym.tie[0, 2] == pytest.approx(1.0)
+    # "fixed" shrinks the expected score towards 1/2 instead
+    fixed = true_win_probability(r, ties="fixed", tie_rate=0.3)
+    assert fixed.expected_score[0, 1] == pytest.approx(0.5 + 0.7 * (elo.win[0, 1] - 0.5))
+
+
+def test_symmetric_ties_expected_score_is_the_elo_probability():
+    # Counting each tie as a win with a fair coin turns the score into a Bernoulli variable
+    # with mean E[score]; under symmetric ties that mean is the Elo win probability σ(δ),
+    # checked by an exact binomial test per pair (Bonferroni over the pairs).
+    r = {**RATINGS, "e": 1700.0}  # e vs d (800 points) exercises the cap
+    v = simulate_votes(r, 150_000, ties="symmetric", tie_rate=0.3, rng=21)
+    elo = true_win_probability(r)
+    coin = np.random.default_rng(22)
+    pairs = [(i, j) for i in range(5) for j in range(i + 1, 5)]
+    assert np.mean(v.outcome == 2) > 0.15
+    for i, j in pairs:
+        wins_i, wins_j, ties = _pair_outcomes(v, i, j)
+        half = int(coin.binomial(ties, 0.5)) if ties else 0
+        n = int(wins_i + wins_j + ties)
+        p = stats.binomtest(int(wins_i) + half, n, elo.win[i, j]).pvalue
+        assert p > ALPHA / len(pairs), (i, j, wins_i, wins_j, ties)
+
+
+def test_half_win_fit_recovers_true_ratings_under_symmetric_ties():
+    # The half-win BT fit targets the true ratings when ties are symmetric: every item's
+    # (mean-centred) estimate lies within 4 standard errors of the truth. Under ties="fixed"
+    # the same fit is biased (gaps shrink by about 1 - t), far beyond 4 SE at this size.
+    import elosim
+
+    r = np.array([1000.0, 1100.0, 1250.0, 900.0, 1400.0, 1050.0])
+    truth = r - r.mean()
+    n = 200_000
+    sym = simulate_votes(r, n, ties="symmetric", tie_rate=0.3, rng=23)
+    fit = elosim.bradley_terry(sym, ties="half", covariance="model")
+    est = fit.ratings - fit.ratings.mean()
+    z = (est - truth) / fit.standard_error
+    assert np.all(np.abs(z) < 4.0), z
+    fixed = simulate_votes(r, n, ties="fixed", tie_rate=0.3, rng=23)
+    fit_f = elosim.bradley_terry(fixed, ties="half", covariance="model")
+    z_f = (fit_f.ratings - fit_f.ratings.mean() - truth) / fit_f.standard_error
+    assert np.max(np.abs(z_f)) > 10.0, z_f
 
 
 def test_entries_item_only_paired_after_entry():
@@ -270,6 +333,20 @@ def test_large_simulation_is_vectorised():
         ((RATINGS, 10), {"ties": "fixed", "tie_rate": 1.0}, ValueError, r"in \[0, 1\)"),
         ((RATINGS, 10), {"ties": "fixed", "tie_rate": -0.1}, ValueError, ">= 0"),
         ((RATINGS, 10), {"ties": "fixed"}, ValueError, "needs tie_rate"),
+        ((RATINGS, 10), {"ties": "symmetric"}, ValueError, "ties='symmetric' needs tie_rate"),
+        ((RATINGS, 10), {"ties": "symmetric", "tie_rate": 1.0}, ValueError, r"in \[0, 1\)"),
+        (
+            (RATINGS, 10),
+            {"ties": "symmetric", "tie_parameter": 1.0},
+            ValueError,
+            "ties='symmetric' takes tie_rate, not tie_parameter",
+        ),
+        (
+            (RATINGS, 10),
+            {"ties": "symmetric", "tie_rate": "0.2"},
+            TypeError,
+            "tie_rate must be a real number; got '0.2'",
+        ),
         ((RATINGS, 10), {"tie_rate": 0.1}, ValueError, "need a tie mechanism"),
         ((RATINGS, 10), {"ties": "glicko"}, ValueError, "ties must be None"),
         ((RATINGS, 10), {"ties": "davidson"}, ValueError, "exactly one of"),

@@ -500,3 +500,113 @@ def test_large_synthetic() -> None:
 def test_public_names() -> None:
     assert elosim.Votes is votes_mod.Votes
     assert (votes_mod.A_WINS, votes_mod.B_WINS, votes_mod.TIE) == (0, 1, 2)
+
+
+# --------------------------------------------------------------------------- bad inputs (details)
+def test_pandas_na_is_missing_everywhere() -> None:
+    df = pd.DataFrame({
+        "model_a": pd.array(["x", "y", pd.NA], dtype="string"),
+        "model_b": ["y", "z", "x"],
+        "winner": ["model_a", "tie", "model_b"],
+    })
+    msg = r"column 'model_a' has 1 missing item label\(s\) at row\(s\) 2"
+    with pytest.raises(VotesError, match=msg):
+        Votes.from_frame(df)
+    w = pd.array([1.0, pd.NA], dtype="Float64")
+    df2 = pd.DataFrame({"model_a": ["x", "y"], "model_b": ["y", "z"], "winner": [1, 0], "w": w})
+    msg = r"weight column 'w' has 1 missing value\(s\) at row\(s\) 1"
+    with pytest.raises(VotesError, match=msg):
+        Votes.from_frame(df2, weight="w")
+    o = pd.array([pd.NA, "tie"], dtype=object)
+    msg = r"column 'outcome' has 1 missing outcome\(s\) at row\(s\) 0"
+    with pytest.raises(VotesError, match=msg):
+        Votes.from_arrays(["x", "y"], ["y", "z"], o)
+    assert votes_mod._is_missing(pd.NA)
+    assert not votes_mod._is_missing("NA")
+
+
+def test_frame_weight_errors_name_the_column() -> None:
+    df = pd.DataFrame({"model_a": ["x", "y", "x"], "model_b": ["y", "z", "z"],
+                       "winner": [1, 0, 1], "wt": [1.0, -0.5, -3.0]})
+    with pytest.raises(VotesError, match=r"weight column 'wt' has 2 negative value\(s\) at "
+                       r"row\(s\) 1, 2; weights must be >= 0 \(got -0\.5 at row 1\)"):
+        Votes.from_frame(df, weight="wt")
+    df["wt"] = [1.0, 2.0, -np.inf]
+    with pytest.raises(VotesError, match=r"weight column 'wt' has 1 missing or non-finite "
+                       r"value\(s\) at row\(s\) 2 \(e\.g\. -inf\)"):
+        Votes.from_frame(df, weight="wt")
+    # rows are those of the input, also when self-comparisons are dropped afterwards
+    df = pd.DataFrame({"model_a": ["x", "x", "y"], "model_b": ["x", "y", "z"],
+                       "winner": [1, 0, 1], "wt": [1.0, 1.0, -1.0]})
+    with pytest.raises(VotesError, match=r"at row\(s\) 2;"):
+        Votes.from_frame(df, weight="wt", drop_self=True)
+
+
+@pytest.mark.parametrize("df", [None, [{"model_a": "x"}], ("a", "b"), 3, "votes.csv"])
+def test_from_frame_rejects_non_frames(df: object) -> None:
+    with pytest.raises(TypeError, match=rf"df must be a DataFrame .*; got {type(df).__name__}"):
+        Votes.from_frame(df)
+
+
+def test_from_frame_list_hint() -> None:
+    with pytest.raises(TypeError, match=r"use pandas\.DataFrame\(rows\) first"):
+        Votes.from_frame([{"model_a": "x", "model_b": "y", "winner": "tie"}])
+
+
+@pytest.mark.parametrize(
+    ("wins", "ties", "match"),
+    [
+        ([[0, 1, -2], [0, 0, 1], [1, 1, 0]], None,
+         r"wins must hold non-negative integer counts; got -2 at \(0, 2\) \(row 'a', column 'c'\)"),
+        (np.array([[0, 1.5, 2.5], [0, 0, 1], [1, 1, 0]]), None,
+         r"wins must hold non-negative integer counts; got 1\.5 at \(0, 1\) \(row 'a', "
+         r"column 'b'\) \(and 1 more\)"),
+        ([[0, 1, 1], [1, 0, 1], [1, 1, 0]], [[0, 1, 0], [1, 0, 0], [0, 0, -1]],
+         r"ties must hold non-negative integer counts; got -1 at \(2, 2\) \(row 'c', column 'c'\)"),
+        ([[0, 1, 1], [1, 0, 1], [1, 1, 0]], [[0, 1], [1, 0]],
+         r"ties must have shape \(3, 3\) for 3 items; got \(2, 2\)"),
+        ([[0, 1, 1], [1, 0, 1], [1, None, 0]], None,
+         r"wins must hold numbers \(non-negative integer counts\); got None \(type NoneType\) "
+         r"at \(2, 1\) \(row 'c', column 'b'\)"),
+        ([[0, 1, 1], [1, 0, 1], [1, True, 0]], None,
+         r"wins must hold numbers .*got True \(type bool\) at \(2, 1\)"),
+        (np.array([["0", "1", "1"], ["1", "0", "1"], ["1", "1", "0"]]), None,
+         r"wins must hold numbers .*got '0' \(type str\) at \(0, 0\)"),
+        ([[0, 1, 1], [1, 0, 1], [1, 1, np.inf]], None,
+         r"wins has missing or non-finite entries \(1\), e\.g\. inf at \(2, 2\)"),
+        ([[0, 1, 1], [1, 3, 1], [1, 1, 0]], None,
+         r"wins has non-zero diagonal entries \(self-comparisons\), e\.g\. 3 at \(1, 1\) "
+         r"\(row 'b', column 'b'\)"),
+        ([[0, 1, 1], [1, 0], [1, 1, 0]], None,
+         r"wins must have shape \(3, 3\) for 3 items; got a ragged matrix with rows of lengths "
+         r"\[3, 2, 3\]"),
+    ],
+)
+def test_from_counts_errors_name_the_entry(wins: object, ties: object, match: str) -> None:
+    with pytest.raises(VotesError, match=match):
+        Votes.from_counts(["a", "b", "c"], wins, ties)  # type: ignore[arg-type]
+
+
+def test_from_counts_accepts_numeric_inputs() -> None:
+    v = Votes.from_counts(["a", "b"], np.array([[0, 2], [1, 0]], dtype=np.uint8))
+    assert v.n_votes == 3
+    v = Votes.from_counts(["a", "b"], [[0, np.int64(2)], [1.0, 0]], ties=[[0, 1], [1, 0]])
+    assert v.n_votes == 4
+    with pytest.raises(VotesError, match=r"need at least two items to compare; got 0"):
+        Votes.from_counts([], np.zeros((0, 0)))
+
+
+def test_read_votes_checks_the_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_text("model_a,model_b,winner\nx,y,model_a\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"encoding 'utf-9' is not a known text encoding; "
+                       r"use e\.g\. 'utf-8'"):
+        read_votes(path, encoding="utf-9")
+    with pytest.raises(ValueError, match=r"encoding 'rot13' is not a text encoding"):
+        read_votes(path, encoding="rot13")
+    with pytest.raises(TypeError, match=r"encoding must be the name of a text encoding .*got None"):
+        read_votes(path, encoding=None)  # type: ignore[arg-type]
+    # checked before the file is looked at
+    with pytest.raises(ValueError, match="'utf-9'"):
+        read_votes(tmp_path / "missing.csv", encoding="utf-9")
+    assert read_votes(path, encoding="latin-1").n_votes == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,8 @@ __all__ = [
     "check_confidence_level",
     "check_item",
     "check_positive_int",
+    "check_real",
+    "check_result",
     "check_rng",
 ]
 
@@ -74,3 +77,66 @@ def check_item(items: Sequence[str], item: Any, name: str = "item") -> int:
         close = [x for x in items if isinstance(item, str) and item.lower() in x.lower()][:5]
         hint = f"; did you mean one of {close}?" if close else ""
         raise KeyError(f"unknown {name} {item!r}: not among the {len(items)} items{hint}") from None
+
+
+def check_real(
+    value: Any,
+    name: str,
+    *,
+    minimum: float | None = None,
+    exclusive: bool = False,
+) -> float:
+    """Return ``value`` as a finite float (optionally ``>= minimum`` or ``> minimum``).
+
+    ``None``, strings, booleans and other non-numbers raise a :class:`TypeError` (a string
+    such as ``"1"`` is never silently converted); a non-finite or too small number raises a
+    :class:`ValueError`. Both messages name the argument, the bad value and what is allowed
+    (the same wording), e.g. ``"prior_strength must be a finite number >= 0; got None"``.
+    """
+    if minimum is None:
+        allowed = "a finite number"
+    elif minimum == 0 and exclusive:
+        allowed = "a positive number"
+    else:
+        allowed = f"a finite number {'>' if exclusive else '>='} {minimum:g}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {allowed}; got {value!r}")
+    x = float(value)
+    ok = math.isfinite(x)
+    if ok and minimum is not None:
+        ok = x > minimum if exclusive else x >= minimum
+    if not ok:
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    return x
+
+
+def check_result(result: Any, name: str = "result") -> Any:
+    """Check that ``result`` is a fit or a bootstrap result; return it unchanged.
+
+    Accepts :class:`~elosim.BradleyTerryResult` and :class:`~elosim.BootstrapResult`, and
+    objects that look like one (a tuple of ``items`` and ``ratings``; used for stand-ins in
+    tests and studies). Anything else (a DataFrame, :class:`~elosim.Votes`, None, ...) raises
+    a :class:`TypeError` naming its type.
+    """
+    from .bootstrap import BootstrapResult
+    from .fit import BradleyTerryResult
+
+    if isinstance(result, (BradleyTerryResult, BootstrapResult)):
+        return result
+    items = getattr(result, "items", None)  # DataFrame.items is a method
+    if (
+        not isinstance(result, type)
+        and isinstance(items, (tuple, list))
+        and getattr(result, "ratings", None) is not None
+    ):
+        return result
+    kind = type(result).__name__
+    hint = ""
+    if kind == "Votes":
+        hint = " (fit the votes first: elosim.bradley_terry(votes))"
+    elif kind in ("DataFrame", "Series"):
+        hint = " (build Votes with elosim.Votes.from_frame and fit them with elosim.bradley_terry)"
+    raise TypeError(
+        f"{name} must be a BradleyTerryResult or a BootstrapResult (from elosim.bradley_terry "
+        f"or elosim.bootstrap); got {kind}{hint}"
+    )

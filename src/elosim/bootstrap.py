@@ -44,6 +44,26 @@ _BLOCK = 64  # replicates drawn from one random stream and fitted together
 _MAX_REDRAWS = 20
 
 
+def _contrast_matrix(contrasts: ArrayLike, items: tuple[str, ...]) -> Array:
+    """Contrasts as a finite (m, K) float matrix; a 1-D array is one contrast."""
+    k = len(items)
+    try:
+        cm = np.atleast_2d(np.asarray(contrasts, dtype=float))
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"contrasts must be a numeric (m, {k}) array (one row per contrast, one column "
+            f"per item); got {type(contrasts).__name__}"
+        ) from None
+    if cm.ndim != 2 or cm.shape[1] != k or cm.shape[0] == 0:
+        raise ValueError(
+            f"contrasts must have {k} columns (one per item, in the order of result.items) "
+            f"and at least one row; got shape {cm.shape}"
+        )
+    if not np.all(np.isfinite(cm)):
+        raise ValueError("contrasts must be finite")
+    return cm
+
+
 @dataclass(frozen=True)
 class _Plan:
     """Everything needed to regenerate any replicate exactly.
@@ -302,7 +322,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             self.confidence_level if confidence_level is None else confidence_level
         )
         meth = check_choice(self.method if method is None else method, "method", METHODS)
-        cm = np.atleast_2d(np.asarray(contrasts, dtype=float))
+        cm = _contrast_matrix(contrasts, self.fit.items)
         est = cm @ self.fit.ratings
         dist = cm @ self.bootstrap_distribution
         alpha = 1.0 - level
@@ -338,7 +358,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         one cell share it, and with cluster resampling the influence of a cluster is the
         sum over its votes. ``a = sum(U^3) / (6 sum(U^2)^1.5)`` (Efron 1987).
         """
-        cm = np.atleast_2d(np.asarray(contrasts, dtype=float))
+        cm = _contrast_matrix(contrasts, self.fit.items)
         fit = self.fit
         c = fit.votes.counts
         k = fit.n_items

@@ -17,7 +17,7 @@ from ._elo import elo_factor
 from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
 from ._methods import DisplayMethods, InferenceMethods
 from ._normal import norm
-from ._validation import check_choice, check_confidence_level, check_item
+from ._validation import check_choice, check_confidence_level, check_item, check_real
 from .votes import Votes
 
 if TYPE_CHECKING:
@@ -80,15 +80,14 @@ def _make_normalization(
     normalize: str, anchor: str | int | None, offset: float, items: tuple[str, ...]
 ) -> Normalization:
     check_choice(normalize, "normalize", ("mean", "anchor"))
-    if not math.isfinite(float(offset)):
-        raise ValueError(f"offset must be a finite number; got {offset!r}")
+    off = check_real(offset, "offset")
     if normalize == "mean":
         if anchor is not None:
             raise ValueError("anchor is only used with normalize='anchor'")
-        return Normalization("mean", float(offset))
+        return Normalization("mean", off)
     if anchor is None:
         raise ValueError("normalize='anchor' needs anchor=<item label>")
-    return Normalization("anchor", float(offset), check_item(items, anchor, "anchor"))
+    return Normalization("anchor", off, check_item(items, anchor, "anchor"))
 
 
 def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
@@ -523,7 +522,7 @@ def bradley_terry(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
     >>> fit = elosim.bradley_terry(votes)
-    >>> [round(r, 1) for r in fit.ratings - fit.ratings.mean()]
+    >>> [round(float(r), 1) for r in fit.ratings - fit.ratings.mean()]
     [-77.6, 7.4, -72.2, 142.4]
     """
     if not isinstance(votes, Votes):
@@ -536,16 +535,12 @@ def bradley_terry(
     check_choice(covariance, "covariance", COVARIANCE_KINDS)
     if covariance == "cluster" and votes.cluster is None:
         raise ValueError("covariance='cluster' needs votes built with cluster ids")
-    ps = float(prior_strength)
-    if not (math.isfinite(ps) and ps >= 0):
-        raise ValueError(f"prior_strength must be a finite number >= 0; got {prior_strength!r}")
-    for name, val in (("scale", scale), ("base", base)):
-        if not (math.isfinite(float(val)) and float(val) > 0):
-            raise ValueError(f"{name} must be a positive number; got {val!r}")
-    if float(base) == 1.0:
+    ps = check_real(prior_strength, "prior_strength", minimum=0)
+    scale = check_real(scale, "scale", minimum=0, exclusive=True)
+    base = check_real(base, "base", minimum=0, exclusive=True)
+    if base == 1.0:
         raise ValueError("base must differ from 1")
-    if not (math.isfinite(float(tol)) and float(tol) > 0):
-        raise ValueError(f"tol must be a positive number; got {tol!r}")
+    tol = check_real(tol, "tol", minimum=0, exclusive=True)
     norm_ = _make_normalization(normalize, anchor, offset, votes.items)
     counts = votes.counts
     table = counts.table()

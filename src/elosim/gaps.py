@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._methods import DisplayMethods
 from ._normal import norm
-from ._validation import check_choice, check_confidence_level, check_item
+from ._validation import check_choice, check_confidence_level, check_item, check_result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -400,6 +400,8 @@ def gap_test(
 
     Raises
     ------
+    TypeError
+        ``result`` is not a fit or a bootstrap result.
     KeyError, IndexError
         Unknown item.
     ValueError
@@ -439,7 +441,7 @@ def gap_test(
     """
     check_choice(alternative, "alternative", ALTERNATIVES)
     level = check_confidence_level(confidence_level)
-    items = tuple(result.items)
+    items = tuple(check_result(result).items)
     ia, ib = _check_pair(items, a, b)
     if _is_bootstrap(result):
         if kind is not None:
@@ -643,7 +645,7 @@ def pairwise_gap_tests(
         check_choice(adjust, "adjust", ADJUSTMENTS)
     check_choice(alternative, "alternative", ALTERNATIVES)
     level = check_confidence_level(confidence_level)
-    items = tuple(result.items)
+    items = tuple(check_result(result).items)
     ia, ib = np.triu_indices(len(items), 1)
     ia = ia.astype(np.intp)
     ib = ib.astype(np.intp)

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._methods import DisplayMethods
 from ._normal import norm
-from ._validation import check_confidence_level
+from ._validation import check_confidence_level, check_result
 from .fit import ConfidenceInterval
 
 if TYPE_CHECKING:
@@ -295,6 +295,7 @@ def quasi_variances(result: Any, *, kind: str | None = None) -> QuasiVarianceRes
     >>> bool(abs(qv.worst_relative_error[0]) < 0.2)
     True
     """
+    check_result(result)
     items = tuple(result.items)
     if getattr(result, "bootstrap_distribution", None) is not None:
         if kind is not None:

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._methods import DisplayMethods
-from ._validation import check_confidence_level, check_positive_int, check_rng
+from ._validation import check_confidence_level, check_positive_int, check_result, check_rng
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -303,6 +303,7 @@ def rank_intervals(
     >>> sets.rank_low.tolist(), sets.rank_high.tolist()
     ([1, 1, 1, 1], [4, 4, 4, 4])
     """
+    check_result(result)
     level = check_confidence_level(confidence_level)
     items = tuple(result.items)
     est = np.asarray(result.ratings, dtype=float)
@@ -360,6 +361,7 @@ def marginal_rank_intervals_bootstrap(
     >>> marginal_rank_intervals_bootstrap(fake).rank_high.tolist()
     [2, 2]
     """
+    check_result(result)
     level = check_confidence_level(confidence_level)
     draws = getattr(result, "bootstrap_distribution", None)
     if draws is None:
@@ -408,6 +410,7 @@ def lmarena_rank(
     >>> lmarena_rank(elosim.bradley_terry(votes)).rank_low.tolist()
     [1, 1, 1, 1]
     """
+    check_result(result)
     level = check_confidence_level(confidence_level)
     if getattr(result, "bootstrap_distribution", None) is not None:
         if kind is not None:

@@ -2,20 +2,45 @@
 
 :func:`simulate_votes` draws pairs by a pairing policy (uniform, a pair-weight matrix,
 arena-style adaptive sampling or a user callable; items may enter late), draws an outcome
-from the Bradley–Terry model on the Elo scale with an optional tie mechanism (Davidson,
-Rao–Kupper or a fixed rate) and optional drift of the true ratings, and returns
+from the Bradley–Terry model on the Elo scale with an optional tie mechanism (symmetric,
+Davidson, Rao–Kupper or a fixed rate) and optional drift of the true ratings, and returns
 :class:`~elosim.votes.Votes` with a ``time`` index. :func:`true_win_probability` returns the
 generating outcome probabilities for every pair.
 
 Outcome models (``δ = (R_i - R_j) / f`` with ``f = scale / ln(base)``, ``π = exp(λ)``):
 
 * ``ties=None``: ``P(i ≻ j) = σ(δ) = 1 / (1 + base**(-(R_i - R_j)/scale))`` (METHODS A1).
+* ``"symmetric"``, ``t = tie_rate`` in [0, 1): a tie with probability ``t_ij``, taken
+  *equally* from both sides: ``P(i ≻ j) = σ(δ) - t_ij/2``, ``P(tie) = t_ij``,
+  ``P(j ≻ i) = 1 - σ(δ) - t_ij/2``, so the expected half-win score is exactly the Elo win
+  probability, ``E[score of i] = σ(δ)``. A probability cannot go below 0, so the tie rate
+  of a pair is **capped**: ``t_ij = min(t, 2 min(σ(δ), 1 - σ(δ)))`` (only very lopsided
+  pairs are affected: with ``t = 0.3``, gaps beyond about 300 Elo points). The realised
+  tie rate of such pairs is then below ``t``, but ``E[score] = σ(δ)`` still holds exactly.
 * ``"davidson"`` (Davidson 1970), ``ν = tie_parameter >= 0``: ``P(i) ∝ π_i``,
   ``P(j) ∝ π_j``, ``P(tie) ∝ ν sqrt(π_i π_j)``; at parity ``P(tie) = ν / (2 + ν)``.
 * ``"rao-kupper"`` (Rao & Kupper 1967), ``θ = tie_parameter >= 1``:
   ``P(i ≻ j) = π_i / (π_i + θ π_j) = σ(δ - ln θ)``, ties take the rest; at parity
   ``P(tie) = (θ - 1) / (θ + 1)``.
-* ``"fixed"``: a tie with probability ``tie_rate``, otherwise a decisive BT vote.
+* ``"fixed"``: a tie with probability ``tie_rate``, otherwise a decisive BT vote; the tie
+  is taken *proportionally* from both outcomes (``P(i ≻ j) = (1 - t) σ(δ)``), so
+  ``E[score of i] = ½ + (1 - t)(σ(δ) - ½)`` is shrunk towards ½.
+
+Which fit recovers the true ratings? A fit estimates the true rating only when its tie
+model matches the generating mechanism:
+
+==================  ====================================  ==================================
+``ties=``           fit with ``bradley_terry(ties=...)``  estimand = true rating?
+==================  ====================================  ==================================
+``None``            ``"half"``                            yes
+``"symmetric"``     ``"half"``                            yes (``E[score] = σ(δ)``)
+``"davidson"``      ``"davidson"``                        yes
+``"rao-kupper"``    ``"rao-kupper"``                      yes
+``"fixed"``         any                                   **no**: a misspecified case, useful
+                                                          for robustness studies (the
+                                                          half-win gaps shrink by about
+                                                          ``1 - t`` near parity)
+==================  ====================================  ==================================
 
 For ``"davidson"`` and ``"rao-kupper"`` you may give ``tie_rate`` (the tie rate at parity)
 instead of ``tie_parameter``: ``ν = 2t / (1 - t)``, ``θ = (1 + t) / (1 - t)``.
@@ -40,7 +65,7 @@ from .votes import Votes
 
 __all__ = ["TrueWinProbability", "simulate_votes", "true_win_probability"]
 
-_TIES = ("davidson", "rao-kupper", "fixed")
+_TIES = ("symmetric", "davidson", "rao-kupper", "fixed")
 _STATIC_CHUNK = 1 << 20  # votes generated at once by the static policies (bounds memory)
 
 PairingCallable = Callable[[NDArray[np.float64], np.random.Generator], Any]
@@ -103,29 +128,32 @@ def _check_nonneg_real(value: Any, name: str) -> float:
 
 
 def _tie_spec(ties: Any, tie_rate: Any, tie_parameter: Any) -> tuple[str | None, float]:
-    """Return (mechanism, parameter): ν for Davidson, θ for Rao–Kupper, t for fixed."""
+    """Return (mechanism, parameter): ν for Davidson, θ for Rao–Kupper, t for fixed/symmetric."""
     if ties is None:
         if tie_rate is not None or tie_parameter is not None:
             raise ValueError(
-                "tie_rate and tie_parameter need a tie mechanism: pass ties='fixed', "
-                "'davidson' or 'rao-kupper'"
+                "tie_rate and tie_parameter need a tie mechanism: pass ties='symmetric', "
+                "'davidson', 'rao-kupper' or 'fixed'"
             )
         return None, 0.0
     if not isinstance(ties, str) or ties not in _TIES:
         raise ValueError(
-            f"ties must be None, 'davidson', 'rao-kupper' or 'fixed'; got {ties!r}"
+            "ties must be None, 'symmetric', 'davidson', 'rao-kupper' or 'fixed'; got "
+            f"{ties!r}"
         )
     t: float | None = None
     if tie_rate is not None:
         t = _check_nonneg_real(tie_rate, "tie_rate")
         if t >= 1.0:
             raise ValueError(f"tie_rate must lie in [0, 1); got {tie_rate!r}")
-    if ties == "fixed":
+    if ties in ("fixed", "symmetric"):
         if tie_parameter is not None:
-            raise ValueError("ties='fixed' takes tie_rate, not tie_parameter")
+            raise ValueError(f"ties={ties!r} takes tie_rate, not tie_parameter")
         if t is None:
-            raise ValueError("ties='fixed' needs tie_rate (the probability of a tie, in [0, 1))")
-        return "fixed", t
+            raise ValueError(
+                f"ties={ties!r} needs tie_rate (the probability of a tie, in [0, 1))"
+            )
+        return ties, t
     if (t is None) == (tie_parameter is None):
         raise ValueError(
             f"ties={ties!r} needs exactly one of tie_parameter or tie_rate (the tie rate at "
@@ -163,6 +191,10 @@ def _outcome_probabilities(
         return special.expit(delta), np.zeros_like(delta)
     if mode == "fixed":
         return (1.0 - param) * special.expit(delta), np.full_like(delta, param)
+    if mode == "symmetric":
+        p = special.expit(delta)
+        t = np.minimum(param, 2.0 * np.minimum(p, special.expit(-delta)))
+        return np.clip(p - 0.5 * t, 0.0, 1.0), t
     if mode == "davidson":
         with np.errstate(over="ignore"):
             p_i = 1.0 / (1.0 + np.exp(-delta) + param * np.exp(-0.5 * delta))
@@ -226,6 +258,8 @@ def true_win_probability(
     -------
     TrueWinProbability
         ``win[i, j]`` = P(i beats j), ``tie[i, j]`` = P(tie), for the ratings at time 0.
+        With ``ties="symmetric"``, ``tie[i, j]`` is the pair's capped tie rate and
+        ``expected_score`` equals the Elo win probability of every pair.
 
     Raises
     ------
@@ -241,6 +275,9 @@ def true_win_probability(
     >>> q = true_win_probability([1000.0, 1000.0], ties="davidson", tie_parameter=1.0)
     >>> round(float(q.tie[0, 1]), 6)  # ν / (2 + ν)
     0.333333
+    >>> s = true_win_probability({"a": 1400.0, "b": 1000.0}, ties="symmetric", tie_rate=0.1)
+    >>> round(float(s.win[0, 1]), 6), round(float(s.expected_score[0, 1]), 6)  # σ(δ) - t/2
+    (0.859091, 0.909091)
     """
     labels, r = _parse_ratings(true_ratings, items)
     mode, param = _tie_spec(ties, tie_rate, tie_parameter)
@@ -430,10 +467,24 @@ def simulate_votes(
     entries : mapping of label to int, optional
         Vote index at which an item enters (``{label: t}``): it is paired only from vote
         ``t`` on. Items not listed are present from vote 0; at least two must be.
-    ties : {None, "davidson", "rao-kupper", "fixed"}
-        Tie mechanism (see the module notes). ``None``: no ties.
+    ties : {None, "symmetric", "davidson", "rao-kupper", "fixed"}
+        Tie mechanism (formulas in the module notes). ``None``: no ties. Each mechanism
+        matches one tie model of :func:`elosim.bradley_terry`, whose estimand is then the
+        true rating:
+
+        * ``"symmetric"`` ↔ ``ties="half"``: a tie with probability ``tie_rate`` taken
+          equally from both sides, so the expected score ``P(win) + P(tie)/2`` equals the
+          Elo win probability. Capping rule: where ``tie_rate / 2`` exceeds the smaller
+          outcome probability (very lopsided pairs), that pair's tie rate is lowered to
+          ``2 min(σ, 1 - σ)``; the expected score is unchanged.
+        * ``"davidson"`` ↔ ``ties="davidson"``; ``"rao-kupper"`` ↔ ``ties="rao-kupper"``.
+        * ``"fixed"``: ties taken *proportionally* from both outcomes, so the expected
+          score is shrunk towards ½ and no fit model recovers the true ratings (the half-win
+          gaps shrink by about ``1 - tie_rate``). A deliberately misspecified case, useful
+          for robustness studies.
     tie_rate : float, optional
-        For ``"fixed"``: P(tie) per vote, in [0, 1). For ``"davidson"``/``"rao-kupper"``:
+        For ``"symmetric"`` and ``"fixed"``: P(tie) per vote, in [0, 1) (for
+        ``"symmetric"``, capped per pair as above). For ``"davidson"``/``"rao-kupper"``:
         the tie rate at parity, converted to ``tie_parameter``.
     tie_parameter : float, optional
         Davidson ``ν >= 0`` or Rao–Kupper ``θ >= 1``.

@@ -13,11 +13,13 @@ the offending value and its first (0-based) row numbers.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 import numbers
 import os
+import sys
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,14 +73,20 @@ def _rows(idx: NDArray[np.intp] | Sequence[int], limit: int = 5) -> str:
     return s + (f", ... ({len(idx) - limit} more)" if len(idx) > limit else "")
 
 
+def _is_pandas_na(x: Any) -> bool:
+    """Whether ``x`` is ``pandas.NA`` (without importing pandas)."""
+    pd_mod = sys.modules.get("pandas")
+    return pd_mod is not None and x is getattr(pd_mod, "NA", None)
+
+
 def _is_missing(x: Any) -> bool:
-    if x is None:
+    if x is None or _is_pandas_na(x):
         return True
     if isinstance(x, float) and math.isnan(x):
         return True
     if isinstance(x, str):
         return x.strip() == ""
-    try:  # pandas.NA, numpy.datetime64('NaT'), numpy floats
+    try:  # numpy.datetime64('NaT'), pandas.NaT, numpy floats
         return bool(x != x)
     except (TypeError, ValueError):
         return False
@@ -339,6 +347,23 @@ def _parse_weight(values: NDArray[Any], name: str) -> NDArray[np.float64]:
     return w
 
 
+def _check_weight_values(w: NDArray[np.float64], label: str) -> NDArray[np.float64]:
+    """Reject non-finite and negative weights, naming ``label`` (e.g. "weight column 'w'")."""
+    bad = np.flatnonzero(~np.isfinite(w))
+    if bad.size:
+        raise VotesError(
+            f"{label} has {bad.size} missing or non-finite value(s) at row(s) {_rows(bad)} "
+            f"(e.g. {float(w[bad[0]])!r}); weights must be finite numbers >= 0"
+        )
+    bad = np.flatnonzero(w < 0)
+    if bad.size:
+        raise VotesError(
+            f"{label} has {bad.size} negative value(s) at row(s) {_rows(bad)}; weights must "
+            f"be >= 0 (got {float(w[bad[0]]):g} at row {int(bad[0])})"
+        )
+    return w
+
+
 def _native(values: Any) -> NDArray[Any]:
     """Per-vote extra data as a numpy array (pandas columns via ``to_numpy``)."""
     return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
@@ -361,6 +386,65 @@ def _infer_text_column(values: NDArray[Any], *, dates: bool) -> NDArray[Any]:
             except (TypeError, ValueError, Warning):
                 pass
     return values
+
+
+def _count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
+    """A (K, K) matrix of counts as int64; every problem named with its (row, column)."""
+    k = len(labels)
+
+    def where(i: int, j: int) -> str:
+        return f"({i}, {j}) (row {labels[i]!r}, column {labels[j]!r})"
+
+    if isinstance(m, np.ndarray) and m.dtype.kind in "iuf":
+        arr = m.astype(float)
+    else:
+        try:
+            obj: NDArray[Any] | None = np.asarray(m, dtype=object)
+        except ValueError:  # ragged nesting numpy cannot even hold as objects
+            obj = None
+        if obj is None or obj.shape != (k, k):
+            detail = "a ragged (non-rectangular) matrix" if obj is None else str(obj.shape)
+            if obj is not None and obj.ndim == 1 and obj.size:
+                row_lens = [len(r) if hasattr(r, "__len__") else 1 for r in obj.tolist()]
+                if len(set(row_lens)) > 1:
+                    detail = f"a ragged matrix with rows of lengths {row_lens[:10]}"
+            raise VotesError(f"{name} must have shape ({k}, {k}) for {k} items; got {detail}")
+        for pos, v in enumerate(obj.ravel().tolist()):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+                i, j = divmod(pos, k)
+                raise VotesError(
+                    f"{name} must hold numbers (non-negative integer counts); got {v!r} "
+                    f"(type {type(v).__name__}) at {where(i, j)}"
+                )
+        arr = obj.astype(float)
+    if arr.shape != (k, k):
+        raise VotesError(f"{name} must have shape ({k}, {k}) for {k} items; got {arr.shape}")
+    bad = np.argwhere(~np.isfinite(arr))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        raise VotesError(
+            f"{name} has missing or non-finite entries ({len(bad)}), e.g. "
+            f"{float(arr[i, j])!r} at {where(i, j)}"
+        )
+    bad = np.argwhere((arr < 0) | (arr != np.round(arr)))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise VotesError(
+            f"{name} must hold non-negative integer counts; got {float(arr[i, j]):g} at "
+            f"{where(i, j)}{more}"
+        )
+    diag = np.flatnonzero(np.diag(arr) != 0)
+    if diag.size:
+        i = int(diag[0])
+        raise VotesError(
+            f"{name} has non-zero diagonal entries (self-comparisons), e.g. "
+            f"{float(arr[i, i]):g} at {where(i, i)}"
+        )
+    out: NDArray[np.int64] = arr.astype(np.int64)
+    return out
+
+
 @dataclass(frozen=True)
 class VotesSummary:
     """What :meth:`Votes.summary` reports; ``str()`` gives a fixed-width text."""
@@ -584,6 +668,7 @@ class Votes:
         drop_self: bool,
         names: tuple[str, str, str],
         weight_name: str = "weight",
+        weight_label: str = "weight",
     ) -> Votes:
         a_arr = _as_column(a, names[0])
         b_arr = _as_column(b, names[1])
@@ -619,7 +704,7 @@ class Votes:
                         f"for {n} votes"
                     )
                 if key == "weight":
-                    arr = _parse_weight(arr, weight_name)
+                    arr = _check_weight_values(_parse_weight(arr, weight_name), weight_label)
                 extra[key] = arr
         cov = {k: _native(v) for k, v in (covariates or {}).items()}
         rows = np.arange(n)
@@ -702,6 +787,8 @@ class Votes:
 
         Raises
         ------
+        TypeError
+            ``df`` is not a frame or a mapping of columns (e.g. a list of row dicts).
         elosim.VotesError
             A missing column (named), or any problem listed in :meth:`from_arrays`.
 
@@ -713,7 +800,17 @@ class Votes:
         >>> elosim.Votes.from_frame(df).n_votes
         2
         """
-        cols = list(df.keys()) if isinstance(df, Mapping) else list(getattr(df, "columns", []))
+        if not isinstance(df, Mapping) and not hasattr(df, "columns"):
+            raise TypeError(
+                "df must be a DataFrame (pandas, polars, ...) or a mapping of column name to "
+                f"values; got {type(df).__name__}"
+                + (
+                    " (for a list of row dicts, use pandas.DataFrame(rows) first)"
+                    if isinstance(df, (list, tuple))
+                    else ""
+                )
+            )
+        cols = list(df.keys()) if isinstance(df, Mapping) else list(df.columns)
         if len(set(map(str, cols))) != len(cols):
             dup = sorted({str(c) for c in cols if list(map(str, cols)).count(str(c)) > 1})
             raise VotesError(f"the frame has duplicated column names: {dup}")
@@ -733,6 +830,7 @@ class Votes:
             cluster=col(cluster, "cluster"),
             covariates={c: col(c, "a covariate") for c in covariates},
             drop_self=drop_self, names=(a, b, winner), weight_name=weight or "weight",
+            weight_label="weight" if weight is None else f"weight column {weight!r}",
         )
 
     @classmethod
@@ -750,6 +848,13 @@ class Votes:
         ties : array of shape (K, K), optional
             Symmetric: ``ties[i, j] == ties[j, i]`` is the number of ties between i and j.
 
+        Raises
+        ------
+        elosim.VotesError
+            Fewer than two items; a matrix of the wrong shape (or ragged); entries that are
+            not numbers, missing, negative or fractional (named with their position and
+            items); a non-zero diagonal; an asymmetric ``ties``; no votes at all.
+
         Examples
         --------
         >>> import elosim
@@ -759,23 +864,14 @@ class Votes:
         """
         labels = [str(x) for x in items]
         k = len(labels)
+        if k < 2:
+            raise VotesError(f"need at least two items to compare; got {k}: {labels}")
         mats = []
         for name, m in (("wins", wins), ("ties", ties)):
             if m is None:
                 mats.append(np.zeros((k, k), dtype=np.int64))
                 continue
-            arr = np.asarray(m, dtype=float)
-            if arr.shape != (k, k):
-                raise VotesError(
-                    f"{name} must have shape ({k}, {k}) for {k} items; got {arr.shape}"
-                )
-            if not np.all(np.isfinite(arr)):
-                raise VotesError(f"{name} has missing or non-finite entries")
-            if np.any(arr < 0) or np.any(arr != np.round(arr)):
-                raise VotesError(f"{name} must hold non-negative integer counts")
-            if np.any(np.diag(arr) != 0):
-                raise VotesError(f"{name} has non-zero diagonal entries (self-comparisons)")
-            mats.append(arr.astype(np.int64))
+            mats.append(_count_matrix(m, name, labels))
         w, t = mats
         if not np.array_equal(t, t.T):
             raise VotesError(
@@ -1014,6 +1110,8 @@ def read_votes(
     ------
     FileNotFoundError
         The file does not exist.
+    ValueError
+        ``encoding`` is not a known text encoding.
     elosim.VotesError
         The file cannot be decoded or parsed (wrong number of fields, e.g. a truncated
         file; duplicated column names), or its contents are invalid.
@@ -1027,6 +1125,7 @@ def read_votes(
     >>> elosim.read_votes(path)
     <Votes: 3 votes, 3 items, 1 ties>
     """
+    _check_encoding(encoding)
     p = os.fspath(path)
     if not os.path.exists(p):
         raise FileNotFoundError(f"no such file: {p!r}")
@@ -1045,6 +1144,24 @@ def read_votes(
         if c in frame.columns:
             frame.infer(c, dates=False)
     return Votes.from_frame(frame, **kw)
+
+
+def _check_encoding(encoding: Any) -> str:
+    """``encoding`` must name a text codec known to Python (e.g. 'utf-8', 'latin-1')."""
+    if not isinstance(encoding, str):
+        raise TypeError(
+            f"encoding must be the name of a text encoding (e.g. 'utf-8'); got {encoding!r}"
+        )
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(
+            f"encoding {encoding!r} is not a known text encoding; use e.g. 'utf-8', "
+            "'utf-8-sig', 'latin-1' or 'cp1252'"
+        ) from None
+    if not info._is_text_encoding:
+        raise ValueError(f"encoding {encoding!r} is not a text encoding; use e.g. 'utf-8'")
+    return encoding
 
 
 class _ColumnFrame:
