@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import runpy
 from pathlib import Path
 
 import pytest
+
+# Hypothesis profiles (``HYPOTHESIS_PROFILE=ci`` in CI); run by path because of importlib mode
+runpy.run_path(str(Path(__file__).with_name("_hypothesis_profiles.py")))
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS_DATA = Path(__file__).resolve().parent / "data"

@@ -62,9 +62,14 @@ class NoFiniteEstimateError(ValueError):
     them (``items_down``, going to -infinity).
     """
 
-    def __init__(self, items_up: Sequence[str], items_down: Sequence[str]) -> None:
+    def __init__(
+        self, items_up: Sequence[str], items_down: Sequence[str], *, reason: str | None = None
+    ) -> None:
         self.items_up = list(items_up)
         self.items_down = list(items_down)
+        if reason is not None:
+            super().__init__(reason)
+            return
         parts = []
         if self.items_up:
             parts.append(

@@ -124,6 +124,62 @@ def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
     raise NoFiniteEstimateError(up, down)
 
 
+def check_tie_model_estimable(votes: Votes, table: Array, ties: str) -> None:
+    """Raise if a tie model's likelihood has no finite maximum despite strong connectivity.
+
+    With Davidson or Rao-Kupper ties the likelihood can keep growing along
+    ``tau = t, lam = t * x`` (``t -> inf``): ties become ever more likely while every
+    decisive vote stays likely because its winner is ever further ahead. This is possible
+    exactly when some ``x`` has ``x_w - x_l >= c`` for every decisive vote (winner ``w``)
+    and ``|x_i - x_j| <= c`` for every tied pair, with ``c = 2`` (Davidson) or ``1``
+    (Rao-Kupper): a linear feasibility problem (separation, as in Albert & Anderson 1984).
+    """
+    c = votes.counts
+    present = table.sum(axis=1) > 0
+    pi, pj, t = c.pair_i[present], c.pair_j[present], table[present]
+    k = votes.n_items
+    cst = 2.0 if ties == "davidson" else 1.0
+    rows: list[tuple[int, int, float]] = []  # x_p - x_q <= rhs
+    for (i, j), (wi, wj, tt) in zip(zip(pi, pj, strict=True), t, strict=True):
+        if wi > 0:  # i beat j: x_j - x_i <= -c
+            rows.append((int(j), int(i), -cst))
+        if wj > 0:
+            rows.append((int(i), int(j), -cst))
+        if tt > 0:
+            rows.append((int(i), int(j), cst))
+            rows.append((int(j), int(i), cst))
+    from scipy.optimize import linprog
+
+    a_ub = sparse.coo_matrix(
+        (
+            np.concatenate([np.ones(len(rows)), -np.ones(len(rows))]),
+            (np.tile(np.arange(len(rows)), 2), [r[0] for r in rows] + [r[1] for r in rows]),
+        ),
+        shape=(len(rows), k),
+    ).tocsr()
+    res = linprog(
+        np.zeros(k), A_ub=a_ub, b_ub=np.array([r[2] for r in rows]),
+        bounds=[(0, 0)] + [(None, None)] * (k - 1), method="highs",
+    )
+    if res.status != 0:
+        return
+    x = res.x
+    top = [votes.items[i] for i in np.flatnonzero(x >= x.max() - 1e-9)]
+    bottom = [votes.items[i] for i in np.flatnonzero(x <= x.min() + 1e-9)]
+    raise NoFiniteEstimateError(
+        top,
+        bottom,
+        reason=(
+            f"no finite maximum-likelihood estimate with ties={ties!r}: the items can be "
+            "spread out so that every decisive vote is won by a much stronger item while "
+            "every tie joins close items, and the likelihood then keeps growing with the tie "
+            f"parameter (strongest: {top[:5]}; weakest: {bottom[:5]}). This happens with few "
+            "decisive votes. Remedy: pass prior_strength > 0 (e.g. prior_strength=1.0), or use "
+            "ties='half'."
+        ),
+    )
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class BradleyTerryResult(InferenceMethods, DisplayMethods):
     """A fitted Bradley-Terry model, on the Elo scale.
@@ -556,6 +612,8 @@ def bradley_terry(
         if n_dec <= 0:
             raise ValueError(f"ties={ties!r}: every vote is a tie; ratings are not identified")
     check_estimable(votes, table, need_strong=ps == 0)
+    if ties != "half" and ps == 0:
+        check_tie_model_estimable(votes, table, ties)
     if solver in ("newman", "mm") and (ties != "half" or ps > 0):
         raise ValueError(
             f"solver={solver!r} handles ties='half' without prior only; use solver='newton'"

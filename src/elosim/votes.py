@@ -62,6 +62,10 @@ _MAX_LABEL = 1000
 _UNKNOWN, _NAME, _MISSING = -1, -2, -3
 
 
+#: Most votes ``Votes.from_counts`` expands into rows (memory: about 17 bytes per vote).
+_MAX_EXPANDED_VOTES = 500_000_000
+
+
 def _readonly(x: NDArray[Any]) -> NDArray[Any]:
     x.flags.writeable = False
     return x
@@ -440,6 +444,11 @@ def _count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
         raise VotesError(
             f"{name} has non-zero diagonal entries (self-comparisons), e.g. "
             f"{float(arr[i, i]):g} at {where(i, i)}"
+        )
+    if arr.sum() > _MAX_EXPANDED_VOTES:
+        raise VotesError(
+            f"{name} holds {arr.sum():.3g} votes in all, more than the {_MAX_EXPANDED_VOTES:,} "
+            "that from_counts expands into vote rows; check the matrix"
         )
     out: NDArray[np.int64] = arr.astype(np.int64)
     return out
@@ -1212,6 +1221,8 @@ def _read_text(p: str, encoding: str) -> str:
             f"could not decode {p!r} as {encoding} (byte {exc.start}); pass encoding=... "
             "(e.g. encoding='latin-1')"
         ) from None
+    except (OSError, EOFError) as exc:  # e.g. gzip.BadGzipFile, a truncated .gz
+        raise VotesError(f"could not read {p!r}: {exc}") from None
 
 
 def _frame_from_rows(header: list[str], columns: list[NDArray[Any]], p: str) -> _ColumnFrame:
