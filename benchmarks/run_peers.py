@@ -38,6 +38,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import contextlib
+
 import _data  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -392,10 +394,8 @@ def launch(package: str, size: str, args) -> dict:
 
             def _kill() -> None:
                 timed_out.set()
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
             timer = threading.Timer(args.timeout, _kill)
             timer.start()

@@ -93,29 +93,3 @@ html_theme_options = {
     "navigation_with_keys": True,
 }
 html_show_sourcelink = False
-
-
-# -- temporary docstring fixes ---------------------------------------------------------------
-# Docstring problems in src/ that break the -W build, reported to the lead. Each fix only
-# applies while the offending text is still there, so it expires by itself once src/ is fixed.
-def _fix_docstrings(app, what, name, obj, options, lines):  # noqa: ARG001
-    if name == "elosim.plot":
-        text = "\n".join(lines)
-        if ":func:`plot_bootstrap_distribution`  each" in text:
-            out = []
-            for line in lines:
-                if line.startswith("=============================="):
-                    out.append("=" * 38 + "  " + line.split("  ", 1)[1])
-                elif line.startswith(":func:`plot_") or line.startswith("function  "):
-                    first, _, rest = line.partition(" ")
-                    out.append(f"{first:<38}  {rest.strip()}")
-                else:
-                    out.append(line)
-            lines[:] = out
-    elif name.endswith("strategies.ComparisonDesign"):
-        # autosummary cuts the summary at ". " inside ``0 .. n_items - 1``
-        lines[:] = [s.replace("``0 .. n_items - 1``", "``0`` to ``n_items - 1``") for s in lines]
-
-
-def setup(app):
-    app.connect("autodoc-process-docstring", _fix_docstrings)

@@ -216,7 +216,7 @@ def test_plot_trajectory() -> None:
 
 
 def test_plot_power_modes() -> None:
-    from elosim.power import power, votes_needed
+    from elosim.planning import power, votes_needed
 
     ax = P.plot_power(gap=[20])
     line = ax.get_lines()[0]

@@ -25,7 +25,7 @@ from .gaps import (
     pairwise_gap_tests,
 )
 from .online import EloBTComparison, OnlineEloResult, OrderingInterval, compare_elo_bt, online_elo
-from .power import SimulatedPower, min_detectable_gap, power, simulated_power, votes_needed
+from .planning import SimulatedPower, min_detectable_gap, power, simulated_power, votes_needed
 from .quasi import QuasiVarianceResult, quasi_variances
 from .ranks import RankSetResult, lmarena_rank, marginal_rank_intervals_bootstrap, rank_intervals
 from .robustness import (

@@ -525,6 +525,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             f"  resamples: {self.n_resamples:,} ({'clusters' if self.cluster else 'votes'}, "
             f"seed {self.seed}); degenerate redrawn: {self.n_degenerate}",
             f"  intervals: {100 * level:g}% {meth}",
+            *self.fit._sparse_note(),
             "",
             f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
             f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",

@@ -822,7 +822,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 # ---------------------------------------------------------------------------- power
 def _cmd_power(args: argparse.Namespace, out: TextIO) -> int:
-    from .power import min_detectable_gap, power, votes_needed
+    from .planning import min_detectable_gap, power, votes_needed
 
     if args.gap is None and args.votes is None:
         raise CLIError("give --gap G (votes needed), --votes N (detectable gap) or both "

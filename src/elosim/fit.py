@@ -27,6 +27,8 @@ __all__ = ["BradleyTerryResult", "ConfidenceInterval", "bradley_terry"]
 
 Array = NDArray[np.float64]
 COVARIANCE_KINDS = ("model", "sandwich", "cluster")
+#: Items with fewer votes than this are flagged in summaries (intervals unreliable).
+SPARSE_VOTES = 20
 
 
 class ConfidenceInterval(NamedTuple):
@@ -449,6 +451,25 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         df.attrs["covariance"] = kind or self.default_covariance
         return df
 
+    def sparse_items(self, min_votes: int = SPARSE_VOTES) -> tuple[str, ...]:
+        """Items with fewer than ``min_votes`` votes, whose intervals are unreliable.
+
+        Asymptotic intervals need many votes per item; with a handful, the sandwich in
+        particular can be far too small (an item with two ties has a score of almost zero).
+        """
+        n = self.votes.votes_per_item
+        return tuple(self.items[i] for i in np.flatnonzero(n < min_votes))
+
+    def _sparse_note(self) -> list[str]:
+        few = self.sparse_items()
+        if not few:
+            return []
+        shown = ", ".join(few[:4]) + (f", ... ({len(few) - 4} more)" if len(few) > 4 else "")
+        return [
+            f"  note: {len(few)} item(s) with fewer than {SPARSE_VOTES} votes ({shown}): their "
+            f"intervals are unreliable; consider votes.min_votes({SPARSE_VOTES})"
+        ]
+
     def summary(self, confidence_level: float = 0.95, *, kind: str | None = None) -> str:
         """Fixed-width text: the fit's settings and the leaderboard with Wald intervals."""
         level = check_confidence_level(confidence_level)
@@ -472,6 +493,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             f" ({self.n_iter} iterations, {'converged' if self.converged else 'NOT converged'})"
             + (f"   prior_strength: {self.prior_strength:g}" if self.prior_strength else ""),
             f"  intervals: {pct} Wald, {kind} covariance",
+            *self._sparse_note(),
             "",
             f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
             f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",

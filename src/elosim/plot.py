@@ -8,20 +8,20 @@ palette for categories, ``PuOr`` (centred at ½) for probabilities, ``viridis`` 
 and a single-hue blue scale for p-value bins. Axis labels state the interval level and
 method, so a saved figure says what it shows.
 
-==============================  =======================================================
-function                        shows
-==============================  =======================================================
-:func:`plot_ratings`            forest plot of ratings and intervals (fit or bootstrap)
-:func:`plot_bootstrap_distribution`  each item's bootstrap replicates (violins)
-:func:`plot_gap`                distribution of one gap ``R_a - R_b``, interval, p-value
-:func:`plot_win_matrix`         observed / predicted win rates, or vote counts
-:func:`plot_pvalues`            pairwise gap tests as significance bins
-:func:`plot_rank_intervals`     rank confidence sets
-:func:`plot_trajectory`         online Elo ratings as votes arrive
-:func:`plot_power`              power curves and votes needed
-:func:`plot_coverage`           interval coverage per method with Monte-Carlo error
-:func:`plot_comparison_graph`   who met whom, how often
-==============================  =======================================================
+======================================  =======================================================
+function                                shows
+======================================  =======================================================
+:func:`plot_ratings`                    forest plot of ratings and intervals (fit or bootstrap)
+:func:`plot_bootstrap_distribution`     each item's bootstrap replicates (violins)
+:func:`plot_gap`                        distribution of one gap ``R_a - R_b``, interval, p-value
+:func:`plot_win_matrix`                 observed / predicted win rates, or vote counts
+:func:`plot_pvalues`                    pairwise gap tests as significance bins
+:func:`plot_rank_intervals`             rank confidence sets
+:func:`plot_trajectory`                 online Elo ratings as votes arrive
+:func:`plot_power`                      power curves and votes needed
+:func:`plot_coverage`                   interval coverage per method with Monte-Carlo error
+:func:`plot_comparison_graph`           who met whom, how often
+======================================  =======================================================
 """
 
 from __future__ import annotations
@@ -869,7 +869,7 @@ def plot_power(
     ax: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """Power curves or votes needed, from :mod:`elosim.power` (Wald test of a gap).
+    """Power curves or votes needed, from :mod:`elosim.planning` (Wald test of a gap).
 
     * ``gap`` given: power against total votes, one curve per gap, with the votes needed
       for ``power`` marked (``n_votes``, if given, is the grid).
@@ -885,7 +885,7 @@ def plot_power(
     power : float
         Target power (the dashed line / the curve of votes needed).
     confidence_level, tie_rate, n_items, alternative
-        As in :func:`elosim.power.votes_needed`.
+        As in :func:`elosim.planning.votes_needed`.
     design : str or sequence of str
         One design, or several to compare (only when neither ``gap`` nor ``n_votes``).
     ax : matplotlib Axes, optional
@@ -905,8 +905,8 @@ def plot_power(
     >>> ax.get_xlabel(), len(ax.get_lines()) >= 2
     ('total votes (head-to-head)', True)
     """
-    from .power import min_detectable_gap, votes_needed
-    from .power import power as power_at
+    from .planning import min_detectable_gap, votes_needed
+    from .planning import power as power_at
 
     designs = [design] if isinstance(design, str) else list(design)
     if not designs:
@@ -980,9 +980,18 @@ def plot_power(
 
 # ---------------------------------------------------------------------------- coverage
 def _coverage_inputs(
-    study: Any, labels: Sequence[str] | None
+    study: Any, labels: Sequence[str] | None, what: str = "ratings"
 ) -> tuple[list[str], list[Array]]:
     source = study
+    if hasattr(study, "per_simulation") and hasattr(study, "metrics"):
+        # a CoverageStudyResult: per-simulation coverage of the chosen metric per method
+        metric = {"ratings": 0, "differences": 1, "rank_sets": 2, "marginal_rank_sets": 3}
+        if what not in metric:
+            raise ValueError(
+                f"what must be one of {sorted(metric)}; got {what!r}"
+            )
+        col = study.per_simulation[:, :, metric[what]]
+        return list(study.methods), [col[:, j] for j in range(col.shape[1])]
     if not isinstance(study, Mapping) and hasattr(study, "coverage"):
         source = study.coverage
     if isinstance(source, Mapping):
@@ -1005,6 +1014,7 @@ def _coverage_inputs(
 def plot_coverage(
     study: Any,
     *,
+    what: str = "ratings",
     nominal: float | None = None,
     labels: Sequence[str] | None = None,
     ax: Any = None,
@@ -1014,10 +1024,13 @@ def plot_coverage(
 
     Parameters
     ----------
-    study : mapping, object with a ``coverage`` mapping, or array
-        Method name -> per-simulation coverage (0/1 indicators, or the fraction of items
-        covered in each simulation); or an ``(n_simulations, n_methods)`` array with
-        ``labels``. The point is the mean; the bar is ``mean +/- 1.96 SD / sqrt(n)``.
+    study : CoverageStudyResult, mapping, or array
+        A :func:`elosim.coverage_study` result; or method name -> per-simulation coverage
+        (0/1 indicators, or the fraction of items covered in each simulation); or an
+        ``(n_simulations, n_methods)`` array with ``labels``. The point is the mean; the
+        bar is ``mean +/- 1.96 SD / sqrt(n)``.
+    what : {"ratings", "differences", "rank_sets", "marginal_rank_sets"}
+        For a coverage-study result: which coverage to draw.
     nominal : float, optional
         The nominal level (default: ``study.confidence_level`` or 0.95).
     labels : sequence of str, optional
@@ -1041,7 +1054,7 @@ def plot_coverage(
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Wald', 'percentile']
     """
-    names, values = _coverage_inputs(study, labels)
+    names, values = _coverage_inputs(study, labels, what)
     nom = nominal if nominal is not None else getattr(study, "confidence_level", 0.95)
     nom = check_confidence_level(nom, "nominal")
     means = np.array([np.nanmean(v) for v in values])

@@ -772,6 +772,9 @@ def result_table(
     ('95% Wald CI, sandwich covariance',)
     """
     f = f".{int(digits)}f"
+    if hasattr(result, "_table"):  # results that know their own standard table
+        table: Table = result._table(digits=digits)
+        return table
     is_fit = hasattr(result, "default_covariance") and hasattr(result, "votes")
     if _is_bootstrap(result) or is_fit:
         fit = result.fit if _is_bootstrap(result) else result

@@ -56,6 +56,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from ._errors import DisconnectedGraphError, NoFiniteEstimateError
+from ._methods import DisplayMethods
 from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
 from .bootstrap import bootstrap
 from .fit import BradleyTerryResult, bradley_terry
@@ -304,7 +305,7 @@ def _rank_metrics(result: Any, true_rank: NDArray[np.int64], level: float,
 
 # ---------------------------------------------------------------------------- coverage
 @dataclass(frozen=True, eq=False, repr=False)
-class CoverageStudyResult:
+class CoverageStudyResult(DisplayMethods):
     """Result of :func:`coverage_study`.
 
     Attributes
@@ -344,6 +345,8 @@ class CoverageStudyResult:
     seed : int
         Entropy of the child seeds: simulation ``s`` uses ``SeedSequence(seed, spawn_key=(s,))``.
     """
+
+    _plot_function = "plot_coverage"
 
     methods: tuple[str, ...]
     metrics: tuple[str, ...]
@@ -421,6 +424,19 @@ class CoverageStudyResult:
             fit_ties=self.fit_ties, target=self.target,
         )
         return df  # type: ignore[no-any-return]
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`)."""
+        from .report import Table
+
+        cols = self.table()
+        fm = {c: (f".{digits}f" if c.endswith(("width", "size")) else ".3f")
+              for c in cols if c != "method"}
+        note = (
+            f"{self.n_simulations} simulated arenas x {self.n_votes:,} votes; nominal level "
+            f"{self.confidence_level:g}; *_se: Monte-Carlo standard errors"
+        )
+        return Table({k: list(v) for k, v in cols.items()}, fm, "Coverage study", (note,))
 
     def __repr__(self) -> str:
         first = self.methods[0]
@@ -820,7 +836,7 @@ def simulated_gap_power(
     >>> abs(res.power - res.closed_form_power) < 4 * res.standard_error
     True
     """
-    from .power import power as closed_power
+    from .planning import power as closed_power
 
     gap_any: Any = gap
     if isinstance(gap_any, bool) or not isinstance(gap_any, numbers.Real):

@@ -295,7 +295,7 @@ def true_ratings(
 
 # ---------------------------------------------------------------------- designs
 class ComparisonDesign(NamedTuple):
-    """Coded pairwise votes on items ``0 .. n_items - 1`` (as in :class:`elosim.Votes`).
+    """Coded pairwise votes on items ``0`` to ``n_items - 1`` (as in :class:`elosim.Votes`).
 
     ``a[v]`` and ``b[v]`` are the items on side A and side B of vote ``v`` and
     ``outcome[v]`` is 0 (A wins), 1 (B wins) or 2 (tie).

@@ -253,7 +253,7 @@ def votes_needed(
 
     Examples
     --------
-    >>> from elosim.power import votes_needed
+    >>> from elosim.planning import votes_needed
     >>> votes_needed(1)
     947450
     >>> votes_needed(20)
@@ -311,7 +311,7 @@ def power(
 
     Examples
     --------
-    >>> from elosim.power import power
+    >>> from elosim.planning import power
     >>> round(power(1, 947450), 4)
     0.8
     >>> round(power(10, 1000), 3)
@@ -360,7 +360,7 @@ def min_detectable_gap(
 
     Examples
     --------
-    >>> from elosim.power import min_detectable_gap
+    >>> from elosim.planning import min_detectable_gap
     >>> round(min_detectable_gap(947450), 4)
     1.0
     >>> round(min_detectable_gap(10_000), 2)
@@ -532,7 +532,7 @@ def simulated_power(
 
     Examples
     --------
-    >>> from elosim.power import simulated_power
+    >>> from elosim.planning import simulated_power
     >>> res = simulated_power(20, 2369, n_simulations=2000, rng=0)
     >>> abs(res.power - 0.8) < 4 * res.standard_error
     True

@@ -1,4 +1,4 @@
-"""Tests of elosim.power: closed-form sample sizes (METHODS A12/D2) and their simulation check."""
+"""Tests of elosim.planning (votes_needed, power, ...): closed-form sample sizes (METHODS A12/D2) and their simulation check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from elosim.power import min_detectable_gap, power, simulated_power, votes_needed
+from elosim.planning import min_detectable_gap, power, simulated_power, votes_needed
 
 F = 400.0 / math.log(10.0)
 Z80 = norm.ppf(0.975) + norm.ppf(0.8)
