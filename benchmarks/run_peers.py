@@ -21,6 +21,7 @@ Run ``python benchmarks/run_peers.py --help`` for the options; see benchmarks/RE
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import json
 import math
@@ -37,8 +38,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-
-import contextlib
 
 import _data  # noqa: E402
 import numpy as np  # noqa: E402
