@@ -128,31 +128,6 @@ def _map(fn: Callable[[int], T], n: int, n_jobs: int) -> list[T]:
         return list(pool.map(fn, range(n)))
 
 
-def _symmetric_probabilities(
-    r: Array, f: float, tie_rate: float
-) -> tuple[Array, Array]:
-    """(K, K) win and tie probabilities of symmetric ties (``E[score] = σ(δ)``)."""
-    p = special.expit((r[:, None] - r[None, :]) / f)
-    t = np.minimum(tie_rate, 2.0 * np.minimum(p, 1.0 - p))
-    return p - t / 2.0, t
-
-
-def _add_symmetric_ties(
-    votes: Votes, r: Array, f: float, tie_rate: float, gen: np.random.Generator
-) -> Votes:
-    """Turn decisive votes into ties so that ``P(tie) = t`` taken equally from both sides."""
-    if tie_rate == 0.0:
-        return votes
-    p = special.expit((r[votes.a] - r[votes.b]) / f)  # P(A wins) of each vote
-    t = np.minimum(tie_rate, 2.0 * np.minimum(p, 1.0 - p))
-    side = np.where(votes.outcome == 0, p, 1.0 - p)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.where(side > 0, (t / 2.0) / side, 0.0)
-    tie = gen.random(votes.n_votes) < q
-    outcome = np.where(tie, 2, votes.outcome).astype(np.int8)
-    return Votes(items=votes.items, a=votes.a, b=votes.b, outcome=outcome, time=votes.time)
-
-
 def _check_tie_rate(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"tie_rate must be a number in [0, 1); got {value!r}")
@@ -181,11 +156,10 @@ class _Generator:
 
     def draw(self, gen: np.random.Generator) -> Votes:
         if self.ties == "symmetric":
-            votes = simulate_votes(
+            return simulate_votes(
                 self.ratings, self.n_votes, pairing=self.pairing, items=self.labels,
-                rng=gen, **self.sim_kwargs,
+                ties="symmetric", tie_rate=self.tie_rate, rng=gen, **self.sim_kwargs,
             )
-            return _add_symmetric_ties(votes, self.ratings, self.factor, self.tie_rate, gen)
         return simulate_votes(
             self.ratings, self.n_votes, pairing=self.pairing, items=self.labels,
             ties=self.ties, rng=gen, **self.sim_kwargs,
@@ -219,7 +193,11 @@ def _make_generator(
         if "tie_rate" not in kw:
             raise ValueError("ties='symmetric' needs tie_rate (the probability of a tie)")
         tie_rate = _check_tie_rate(kw.pop("tie_rate"))
-        win, tie = _symmetric_probabilities(r, f, tie_rate)
+        tw = true_win_probability(
+            r, ties="symmetric", tie_rate=tie_rate, scale=kw.get("scale", 400.0),
+            base=kw.get("base", 10.0),
+        )
+        win, tie = np.array(tw.win), np.array(tw.tie)
     else:
         tw = true_win_probability(
             r, ties=ties, tie_rate=kw.get("tie_rate"), tie_parameter=kw.get("tie_parameter"),
@@ -864,7 +842,6 @@ def simulated_gap_power(
     ratings[0] += d / 2
     ratings[1] -= d / 2
     labels = ("A", "B", *(f"item{i}" for i in range(2, k)))
-    f = 400.0 / math.log(10.0)
     if d > 0:
         cf = closed_power(d, n, confidence_level=level, tie_rate=t, design=design,
                           n_items=k if design == "round-robin" else None)
@@ -873,9 +850,11 @@ def simulated_gap_power(
     boot = method in BOOTSTRAP_METHODS
 
     def one(s: int) -> float:
-        g_sim, g_tie, g_boot = (np.random.default_rng(x) for x in _child(seed, s).spawn(3))
-        votes = simulate_votes(ratings, n, items=labels, rng=g_sim)
-        votes = _add_symmetric_ties(votes, ratings, f, t, g_tie)
+        g_sim, g_boot = (np.random.default_rng(x) for x in _child(seed, s).spawn(2))
+        votes = simulate_votes(
+            ratings, n, items=labels, ties="symmetric" if t > 0 else None,
+            tie_rate=t if t > 0 else None, rng=g_sim,
+        )
         try:
             fit = bradley_terry(votes)
         except (NoFiniteEstimateError, DisconnectedGraphError):
