@@ -1,4 +1,4 @@
-"""Tests of elosim.planning (votes_needed, power, ...): closed-form sample sizes (METHODS A12/D2) and their simulation check."""
+"""Tests of elosim.planning: closed-form sample sizes (METHODS A12, D2) and their simulation."""
 
 from __future__ import annotations
 

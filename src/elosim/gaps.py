@@ -72,6 +72,16 @@ def _fmt_p(p: float) -> str:
     return f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
 
 
+def _frame(table: Any, what: str, **attrs: Any) -> pd.DataFrame:
+    """A display table as a pandas DataFrame (title, notes and ``attrs`` in ``df.attrs``)."""
+    from ._display import require_pandas
+
+    pdm = require_pandas(what)
+    df = pdm.DataFrame({k: list(v) for k, v in table.columns.items()})
+    df.attrs.update(title=table.title, notes=table.notes, **attrs)
+    return cast("pd.DataFrame", df)
+
+
 def _check_pair(items: tuple[str, ...], a: Any, b: Any) -> tuple[int, int]:
     ia = check_item(items, a, "a")
     ib = check_item(items, b, "b")
@@ -365,6 +375,17 @@ class GapTestResult(DisplayMethods):
             ]
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """One-row table ``item_a, item_b, gap, standard_error, ci_low, ci_high, statistic,
+        pvalue``; level, alternative and method are in ``DataFrame.attrs``. Needs pandas."""
+        from .report import result_table
+
+        return _frame(
+            result_table(self), "GapTestResult.to_frame",
+            confidence_level=self.confidence_level, alternative=self.alternative,
+            method=self.method,
+        )
+
 
 def gap_test(
     result: Any,
@@ -568,6 +589,37 @@ class PairwiseGapTests(DisplayMethods):
             f"(adjust={self.adjust!r}, {self.alternative}; {self.method})>"
         )
 
+    def summary(self, max_rows: int = 20) -> str:
+        """Fixed-width table of the pairs, smallest adjusted p-value first (at most
+        ``max_rows`` rows; the rest are counted)."""
+        order = np.argsort(self.pvalue_adjusted, kind="stable")
+        na = [self.items[i] for i in self.index_a]
+        nb = [self.items[i] for i in self.index_b]
+        w = min(30, max([6, *(len(x) for x in self.items)]))
+        n_sig = int(np.sum(self.pvalue_adjusted < 1.0 - self.confidence_level))
+        cols = (
+            f"{'item_a':<{w}} {'item_b':<{w}} {'gap':>9} {'SE':>8} {'ci_low':>9} "
+            f"{'ci_high':>9} {'p':>8} {'p adj.':>8}"
+        )
+        lines = [
+            f"Pairwise gap tests: {len(self.items)} items, {self.n_pairs} pairs, {n_sig} "
+            f"significant at {_pct(1 - self.confidence_level)} (adjust={self.adjust})",
+            f"  {_pct(self.confidence_level)} CI per pair (unadjusted); {self.alternative}; "
+            f"{self.method}",
+            "=" * len(cols),
+            cols,
+            "-" * len(cols),
+        ]
+        for i in order[: max(int(max_rows), 0)]:
+            lines.append(
+                f"{na[i][:w]:<{w}} {nb[i][:w]:<{w}} {self.gap[i]:>9.1f} "
+                f"{self.standard_error[i]:>8.2f} {self.ci_low[i]:>9.1f} {self.ci_high[i]:>9.1f} "
+                f"{_fmt_p(float(self.pvalue[i])):>8} {_fmt_p(float(self.pvalue_adjusted[i])):>8}"
+            )
+        if self.n_pairs > max_rows:
+            lines.append(f"... {self.n_pairs - max(int(max_rows), 0):,} more pairs")
+        return "\n".join(lines)
+
     def pvalue_matrix(self, *, adjusted: bool = True) -> Array:
         """K x K matrix of p-values (NaN diagonal); entries ``[a, b]`` and ``[b, a]`` both hold
         the pair's p-value (the test of ``item_a - item_b`` as listed), for heat maps."""
@@ -706,7 +758,7 @@ def _interval(rating: float, interval: Any, name: str) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class ReportedGapTest:
+class ReportedGapTest(DisplayMethods):
     """What two published ratings with intervals can and cannot say about their gap.
 
     Attributes
@@ -778,6 +830,43 @@ class ReportedGapTest:
             )
         lines.append(self.explanation)
         return "\n".join(lines)
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`): one row."""
+        from .report import Table
+
+        f = f".{int(digits)}f"
+        cols: dict[str, list[Any]] = {
+            "rating_a": [self.rating_a],
+            "rating_b": [self.rating_b],
+            "gap": [self.gap],
+            "standard_error": [self.standard_error],
+            "statistic": [self.statistic],
+            "pvalue": [self.pvalue],
+            "pvalue_min": [self.pvalue_min],
+            "pvalue_max": [self.pvalue_max],
+            "correlation_needed": [self.correlation_needed],
+        }
+        fm = {**dict.fromkeys(("rating_a", "rating_b", "gap", "standard_error"), f),
+              "statistic": ".2f", "pvalue": "p", "pvalue_min": "p", "pvalue_max": "p",
+              "correlation_needed": ".2f"}
+        if self.correlation is not None:
+            cols["correlation"] = [self.correlation]
+            cols["pvalue_at_correlation"] = [self.pvalue_at_correlation]
+            fm.update(correlation=".2f", pvalue_at_correlation="p")
+        notes = (
+            f"SEs recovered from {_pct(self.confidence_level)} intervals"
+            + (" (asymmetric interval averaged)" if self.asymmetric else "")
+            + "; pvalue: two-sided Wald test assuming independent estimates; "
+            "pvalue_min/pvalue_max: over correlations in [-1, 1]",
+        )
+        return Table(cols, fm, "Gap between two reported ratings", notes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The one-row standard table (:meth:`to_markdown`'s columns). Needs pandas."""
+        return _frame(
+            self._table(), "ReportedGapTest.to_frame", confidence_level=self.confidence_level
+        )
 
 
 def _p_at(gap: float, var: float) -> tuple[float, float]:

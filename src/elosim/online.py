@@ -384,7 +384,7 @@ def online_elo(
 
 # ---------------------------------------------------------------------------- study
 @dataclass(frozen=True, eq=False)
-class EloBTComparison:
+class EloBTComparison(DisplayMethods):
     """Result of :func:`compare_elo_bt`: online Elo vs Bradley–Terry on the same votes.
 
     All ratings are **centred** (mean 0) so that they compare with the centred truth.
@@ -452,10 +452,34 @@ class EloBTComparison:
             rows["mean_ordering_sd"].append(sd)
         return rows
 
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`):
+        :meth:`metrics`, with an empty ``k`` for Bradley-Terry."""
+        from .report import Table
+
+        m = self.metrics()
+        m["k"] = [None if math.isnan(kk) else kk for kk in m["k"]]
+        f = f".{int(digits) + 1}f"
+        fm = {"k": "g", "rmse": f, "max_abs_error": f, "spread_ratio": ".3f",
+              "rank_correlation": ".3f", "mean_ordering_sd": f}
+        notes = (
+            f"{len(self.items)} items, {self.n_votes:,} simulated votes, "
+            f"{self.n_orderings} ordering(s) per K; ratings centred; errors vs the truth "
+            "in Elo points; rank_correlation: Spearman",
+        )
+        return Table(m, fm, "Online Elo vs Bradley-Terry", notes)
+
     def to_frame(self) -> Any:
-        """:meth:`metrics` as a pandas DataFrame."""
+        """:meth:`metrics` as a pandas DataFrame (``k`` NaN for Bradley-Terry; the settings
+        in ``DataFrame.attrs``)."""
         pd = require_pandas("EloBTComparison.to_frame()")
-        return pd.DataFrame(self.metrics())
+        t = self._table()
+        df = pd.DataFrame(t.columns)
+        df["k"] = df["k"].astype(float)
+        df.attrs.update(
+            title=t.title, notes=t.notes, n_votes=self.n_votes, n_orderings=self.n_orderings
+        )
+        return df
 
     def summary(self) -> str:
         """Fixed-width text table of :meth:`metrics`."""

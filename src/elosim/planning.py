@@ -57,6 +57,7 @@ import numpy as np
 from scipy import special
 
 from ._elo import elo_factor
+from ._methods import DisplayMethods
 from ._normal import norm
 from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
 
@@ -400,7 +401,7 @@ def _replace_variance(s: _Setup) -> _Setup:
 
 # ---------------------------------------------------------------------------- simulation
 @dataclass(frozen=True)
-class SimulatedPower:
+class SimulatedPower(DisplayMethods):
     """Result of :func:`simulated_power`.
 
     Attributes
@@ -435,6 +436,59 @@ class SimulatedPower:
             f"gap={self.gap:g}, n_votes={self.n_votes}, design={self.design!r}, "
             f"n_simulations={self.n_simulations})"
         )
+
+    def _settings(self) -> str:
+        return (
+            f"{self.design} design, {self.alternative} Wald test at level "
+            f"{1 - self.confidence_level:.10g}, tie rate {self.tie_rate:g}, "
+            f"{self.n_simulations:,} simulated studies"
+        )
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`): one row."""
+        from .report import Table
+
+        cols: dict[str, list[Any]] = {
+            "gap": [float(self.gap)],
+            "n_votes": [int(self.n_votes)],
+            "power": [float(self.power)],
+            "standard_error": [float(self.standard_error)],
+            "n_simulations": [int(self.n_simulations)],
+        }
+        fm = {"gap": f".{int(digits)}f", "power": ".4f", "standard_error": ".4f"}
+        notes = (self._settings() + "; standard_error: Monte-Carlo standard error",)
+        return Table(cols, fm, "Simulated power", notes)
+
+    def to_frame(self) -> Any:
+        """The one-row standard table (:meth:`to_markdown`'s columns); the settings are in
+        ``DataFrame.attrs``. Needs pandas."""
+        from ._display import require_pandas
+
+        pdm = require_pandas("SimulatedPower.to_frame")
+        t = self._table()
+        df = pdm.DataFrame(t.columns)
+        df.attrs.update(
+            title=t.title, notes=t.notes, confidence_level=self.confidence_level,
+            tie_rate=self.tie_rate, design=self.design, alternative=self.alternative,
+        )
+        return df
+
+    def summary(self) -> str:
+        """Fixed-width text: the simulated power, its Monte-Carlo SE and the settings."""
+        rows = [
+            ("gap (Elo points)", f"{self.gap:g}"),
+            ("votes per study", f"{self.n_votes:,}"),
+            ("design", self.design),
+            ("alternative", self.alternative),
+            ("test level", f"{1 - self.confidence_level:.10g}"),
+            ("tie rate", f"{self.tie_rate:g}"),
+            ("simulated studies", f"{self.n_simulations:,}"),
+            ("power", f"{self.power:.4f}"),
+            ("Monte-Carlo SE", f"{self.standard_error:.4f}"),
+        ]
+        lines = ["Simulated power (two-item Wald test)", "=" * 44]
+        lines += [f"{k:<24}{v:>20}" for k, v in rows]
+        return "\n".join(lines)
 
 
 def _two_item_z(

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from . import _solvers
 from ._errors import DisconnectedGraphError, NoFiniteEstimateError, VotesError
+from ._methods import DisplayMethods
 from ._validation import check_positive_int
 from .fit import BradleyTerryResult, bradley_terry
 from .votes import Votes
@@ -140,7 +141,7 @@ def _greedy(psi: Array, count: Array, gap: float, budget: int) -> tuple[Array, f
 
 
 @dataclass(frozen=True, repr=False)
-class VotesToFlipResult:
+class VotesToFlipResult(DisplayMethods):
     """Result of :func:`votes_to_flip`.
 
     Attributes
@@ -203,21 +204,53 @@ class VotesToFlipResult:
             )
         return f"<VotesToFlipResult: {self.item_a} over {self.item_b} by {self.gap:.2f}; {what}>"
 
+    def _outcome_text(self) -> str:
+        if self.n_removed is None:
+            return "not flippable by removing votes within the limit (first order)"
+        text = (
+            f"removing {self.n_removed:,} of {self.n_votes:,} votes "
+            f"({100 * self.fraction_removed:.4g}%) flips the order"
+        )
+        if self.refit_error is not None:
+            return text + f" to first order; refit failed: {self.refit_error}"
+        if self.flipped is not None:
+            return text + (
+                f"; refit gap {self.refit_gap:.2f} ("
+                f"{'confirmed' if self.flipped else 'NOT confirmed'}, {self.n_refits} refits)"
+            )
+        return text + " (first order, not refitted)"
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`): the removed
+        (pair, outcome) cells, most influential first (``winner`` empty for ties)."""
+        from .report import Table
+
+        cols: dict[str, list[Any]] = {
+            "item_a": [r.item_a for r in self.removed],
+            "item_b": [r.item_b for r in self.removed],
+            "winner": [r.winner for r in self.removed],
+            "n_removed": [int(r.n_removed) for r in self.removed],
+            "influence": [float(r.influence) for r in self.removed],
+        }
+        notes = (
+            f"gap {self.item_a} - {self.item_b} = {self.gap:.{int(digits) + 1}f} Elo; "
+            + self._outcome_text(),
+            "influence: first-order change of the gap per removed vote (Elo points)",
+        )
+        title = f"Votes to flip {self.item_a} over {self.item_b}"
+        return Table(cols, {"influence": ".4f"}, title, notes)
+
     def to_frame(self) -> pd.DataFrame:
         """The removed cells: ``item_a, item_b, winner, n_removed, influence``. Needs pandas."""
         from ._display import require_pandas
 
         pdm = require_pandas("VotesToFlipResult.to_frame")
-        df = pdm.DataFrame(
-            {
-                "item_a": [r.item_a for r in self.removed],
-                "item_b": [r.item_b for r in self.removed],
-                "winner": [r.winner for r in self.removed],
-                "n_removed": [r.n_removed for r in self.removed],
-                "influence": [r.influence for r in self.removed],
-            }
+        t = self._table()
+        df = pdm.DataFrame(t.columns)
+        df.attrs.update(
+            item_a=self.item_a, item_b=self.item_b, gap=self.gap, n_removed=self.n_removed,
+            flipped=self.flipped, title=t.title, notes=t.notes,
         )
-        df.attrs.update(item_a=self.item_a, item_b=self.item_b, gap=self.gap)
         return df  # type: ignore[no-any-return]
 
     def summary(self) -> str:
@@ -448,7 +481,7 @@ def votes_to_flip(
 
 
 @dataclass(frozen=True, repr=False)
-class TopRobustnessResult:
+class TopRobustnessResult(DisplayMethods):
     """Result of :func:`top_robustness`.
 
     Attributes
@@ -493,6 +526,41 @@ class TopRobustnessResult:
         for name, n in list(self.linear_counts.items())[:10]:
             lines.append(f"    {name:<30} {'-' if n is None else f'{n:,}'}")
         return "\n".join(lines)
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`): first-order
+        votes to flip the leader, per challenger (empty: not flippable), best first."""
+        from .report import Table
+
+        cols: dict[str, list[Any]] = {
+            "challenger": list(self.linear_counts),
+            "n_removed_linear": [None if n is None else int(n)
+                                 for n in self.linear_counts.values()],
+        }
+        if self.n_removed is None:
+            verdict = f"{self.leader} stays #1 within the limit"
+        else:
+            verdict = (
+                f"verified: removing {self.n_removed:,} votes "
+                f"({100 * self.fraction_removed:.3g}%) puts {self.challenger} above "
+                f"{self.leader}"
+            )
+        notes = (verdict, "n_removed_linear: first-order prediction from the original fit")
+        return Table(cols, {"n_removed_linear": "d"}, f"Robustness of #1 ({self.leader})", notes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """``challenger, n_removed_linear`` (NaN: not flippable); the leader and the verified
+        count are in ``DataFrame.attrs``. Needs pandas."""
+        from ._display import require_pandas
+
+        pdm = require_pandas("TopRobustnessResult.to_frame")
+        t = self._table()
+        df = pdm.DataFrame(t.columns)
+        df.attrs.update(
+            leader=self.leader, challenger=self.challenger, n_removed=self.n_removed,
+            fraction_removed=self.fraction_removed, title=t.title, notes=t.notes,
+        )
+        return df  # type: ignore[no-any-return]
 
 
 def top_robustness(

@@ -60,6 +60,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from ._elo import elo_factor
+from ._methods import DisplayMethods
 from ._validation import check_positive_int, check_rng
 from .votes import Votes
 
@@ -207,7 +208,7 @@ def _outcome_probabilities(
 
 
 @dataclass(frozen=True)
-class TrueWinProbability:
+class TrueWinProbability(DisplayMethods):
     """The generating outcome probabilities of every ordered pair.
 
     Attributes
@@ -235,6 +236,68 @@ class TrueWinProbability:
 
     def __repr__(self) -> str:
         return f"TrueWinProbability({len(self.items)} items, ties={self.ties!r})"
+
+    def _pairs(self) -> dict[str, list[Any]]:
+        ia, ib = np.triu_indices(len(self.items), 1)
+        return {
+            "item_a": [self.items[i] for i in ia],
+            "item_b": [self.items[j] for j in ib],
+            "p_win_a": self.win[ia, ib].tolist(),
+            "p_win_b": self.win[ib, ia].tolist(),
+            "p_tie": self.tie[ia, ib].tolist(),
+            "expected_score_a": self.expected_score[ia, ib].tolist(),
+        }
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`): one row per
+        pair ``item_a < item_b`` (in item order) with its outcome probabilities."""
+        from .report import Table
+
+        cols = self._pairs()
+        fm = dict.fromkeys(("p_win_a", "p_win_b", "p_tie", "expected_score_a"), ".3f")
+        note = (
+            f"generating model, ties={self.ties!r}; expected_score_a = p_win_a + p_tie / 2 "
+            "(half-win score of item_a)"
+        )
+        return Table(cols, fm, "True outcome probabilities", (note,))
+
+    def to_frame(self) -> Any:
+        """One row per pair: ``item_a, item_b, p_win_a, p_win_b, p_tie, expected_score_a``
+        (the tie mechanism in ``DataFrame.attrs``). Needs pandas."""
+        from ._display import require_pandas
+
+        pdm = require_pandas("TrueWinProbability.to_frame")
+        t = self._table()
+        df = pdm.DataFrame(t.columns)
+        df.attrs.update(title=t.title, notes=t.notes, ties=self.ties)
+        return df
+
+    def summary(self, max_rows: int = 20) -> str:
+        """Fixed-width table of the pairs' outcome probabilities (at most ``max_rows``)."""
+        cols = self._pairs()
+        n = len(cols["item_a"])
+        w = min(30, max([6, *(len(x) for x in self.items)]))
+        head = (
+            f"{'item_a':<{w}} {'item_b':<{w}} {'P(a wins)':>10} {'P(b wins)':>10} "
+            f"{'P(tie)':>8} {'E[score a]':>10}"
+        )
+        lines = [
+            f"True outcome probabilities: {len(self.items)} items, {n:,} pairs, "
+            f"ties={self.ties!r}",
+            "=" * len(head),
+            head,
+            "-" * len(head),
+        ]
+        k = max(int(max_rows), 0)
+        for i in range(min(n, k)):
+            lines.append(
+                f"{cols['item_a'][i][:w]:<{w}} {cols['item_b'][i][:w]:<{w}} "
+                f"{cols['p_win_a'][i]:>10.3f} {cols['p_win_b'][i]:>10.3f} "
+                f"{cols['p_tie'][i]:>8.3f} {cols['expected_score_a'][i]:>10.3f}"
+            )
+        if n > k:
+            lines.append(f"... {n - k:,} more pairs")
+        return "\n".join(lines)
 
 
 def true_win_probability(

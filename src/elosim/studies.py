@@ -676,7 +676,7 @@ class _KindView:
 
 # ---------------------------------------------------------------------------- power
 @dataclass(frozen=True, repr=False)
-class GapPowerSimulation:
+class GapPowerSimulation(DisplayMethods):
     """Result of :func:`simulated_gap_power`.
 
     Attributes
@@ -744,6 +744,46 @@ class GapPowerSimulation:
             f"z = {self.z_score:.2f}",
             f"  arenas with no finite MLE (counted as rejections): {self.n_infinite}",
         ])
+
+    def _table(self, digits: int = 1) -> Any:
+        """The standard display table (see :func:`elosim.report.result_table`): one row."""
+        from .report import Table
+
+        cols: dict[str, list[Any]] = {
+            "gap": [float(self.gap)],
+            "n_votes": [int(self.n_votes)],
+            "power": [float(self.power)],
+            "standard_error": [float(self.standard_error)],
+            "closed_form_power": [float(self.closed_form_power)],
+            "z_score": [float(self.z_score)],
+            "n_simulations": [int(self.n_simulations)],
+            "n_infinite": [int(self.n_infinite)],
+        }
+        fm = {"gap": f".{int(digits)}f", "power": ".4f", "standard_error": ".4f",
+              "closed_form_power": ".4f", "z_score": ".2f"}
+        note = (
+            f"gap_test ({self.method}"
+            + (f", {self.n_resamples} resamples" if self.n_resamples else "")
+            + f"), two-sided at level {1 - self.confidence_level:.10g}; design {self.design} "
+            f"({self.n_items} items), tie rate {self.tie_rate:g}; seed {self.seed}; "
+            "standard_error: Monte-Carlo; n_infinite: arenas without a finite MLE (rejections)"
+        )
+        return Table(cols, fm, "Simulated power of the gap test", (note,))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The one-row standard table (:meth:`to_markdown`'s columns); the settings are in
+        ``DataFrame.attrs``. Needs pandas."""
+        from ._display import require_pandas
+
+        pdm = require_pandas("GapPowerSimulation.to_frame")
+        t = self._table()
+        df = pdm.DataFrame(t.columns)
+        df.attrs.update(
+            title=t.title, notes=t.notes, design=self.design, method=self.method,
+            confidence_level=self.confidence_level, tie_rate=self.tie_rate,
+            n_items=self.n_items, n_resamples=self.n_resamples, seed=self.seed,
+        )
+        return df  # type: ignore[no-any-return]
 
 
 def simulated_gap_power(
