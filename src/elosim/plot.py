@@ -321,6 +321,17 @@ def plot_bootstrap_distribution(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import elosim
+    >>> votes = elosim.datasets.load_bradleyterry2("baseball")
+    >>> boot = elosim.bootstrap(elosim.bradley_terry(votes), n_resamples=100, rng=0)
+    >>> ax = elosim.plot.plot_bootstrap_distribution(boot)
+    >>> len(ax.get_yticklabels()) == votes.n_items
+    True
     """
     dist = getattr(boot, "bootstrap_distribution", None)
     if dist is None:
@@ -567,6 +578,16 @@ def plot_win_matrix(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import elosim
+    >>> votes = elosim.datasets.load_bradleyterry2("baseball")
+    >>> ax = elosim.plot.plot_win_matrix(elosim.bradley_terry(votes), kind="predicted")
+    >>> len(ax.get_xticklabels())
+    7
     """
     from matplotlib.colors import LogNorm
 
@@ -675,6 +696,17 @@ def plot_pvalues(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import elosim
+    >>> votes = elosim.datasets.load_bradleyterry2("baseball")
+    >>> tests = elosim.bradley_terry(votes).pairwise_gap_tests(adjust="holm")
+    >>> ax = elosim.plot.plot_pvalues(tests)
+    >>> len(ax.get_yticklabels())
+    7
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
@@ -755,6 +787,17 @@ def plot_rank_intervals(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import elosim
+    >>> votes = elosim.datasets.load_bradleyterry2("baseball")
+    >>> ranks = elosim.bradley_terry(votes).rank_intervals(simultaneous=True, rng=0)
+    >>> ax = elosim.plot.plot_rank_intervals(ranks)
+    >>> ax.get_xlabel() != ""
+    True
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -816,6 +859,16 @@ def plot_trajectory(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import elosim
+    >>> votes = elosim.simulate_votes({"a": 1100, "b": 1000, "c": 900}, 3000, rng=0)
+    >>> ax = elosim.plot.plot_trajectory(elosim.online_elo(votes))
+    >>> len(ax.get_lines()) >= 3
+    True
     """
     res = online_elo_result
     if not hasattr(res, "trajectory"):
@@ -1118,6 +1171,16 @@ def plot_comparison_graph(
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import elosim
+    >>> votes = elosim.datasets.load_bradleyterry2("baseball")
+    >>> ax = elosim.plot.plot_comparison_graph(votes)
+    >>> len(ax.get_xticklabels())
+    7
     """
     fit, votes = _fit_and_votes(votes_or_result)
     key = (np.asarray(fit.ratings, dtype=float) if fit is not None

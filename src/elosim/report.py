@@ -860,14 +860,30 @@ def result_table(
 
 
 def result_markdown(result: Any, **options: Any) -> str:
-    """:func:`to_markdown` of :func:`result_table` (options go to ``result_table``)."""
+    """:func:`to_markdown` of :func:`result_table` (options go to ``result_table``).
+
+    Examples
+    --------
+    >>> import elosim
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> print(result_markdown(fit).splitlines()[0])
+    | rank | item | rating | standard_error | ci_low | ci_high | n_votes |
+    """
     return to_markdown(result_table(result, **options))
 
 
 def result_latex(
     result: Any, *, caption: str | None = None, label: str | None = None, **options: Any
 ) -> str:
-    """:func:`to_latex` of :func:`result_table` (other options go to ``result_table``)."""
+    """:func:`to_latex` of :func:`result_table` (other options go to ``result_table``).
+
+    Examples
+    --------
+    >>> import elosim
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> print(result_latex(fit).splitlines()[1])
+    \\toprule
+    """
     return to_latex(result_table(result, **options), caption=caption, label=label)
 
 
@@ -876,6 +892,13 @@ def result_html(result: Any, *, max_rows: int = 60, **options: Any) -> str:
 
     Everything is escaped; the table is capped at ``max_rows`` rows. This backs the
     results' ``_repr_html_``.
+
+    Examples
+    --------
+    >>> import elosim
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> result_html(fit).startswith("<div")
+    True
     """
     head = f"<p style=\"font-family: monospace;\">{html.escape(repr(result))}</p>"
     try:
