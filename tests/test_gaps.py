@@ -371,3 +371,21 @@ def test_check_real_accepts_numbers():
     assert isinstance(check_real(np.float32(0.5), "x"), float)
     assert check_real(0, "x", minimum=0) == 0.0
     assert check_real(-2.5, "x") == -2.5
+
+
+def test_bootstrap_wald_gap_uses_bootstrap_standard_error() -> None:
+    votes = elosim.datasets.load_bradleyterry2("baseball")
+    boot = elosim.bootstrap(elosim.bradley_terry(votes), n_resamples=300, rng=4)
+    res = boot.gap_test("Milwaukee", "Cleveland", method="wald")
+    d = boot.bootstrap_distribution
+    ia, ib = boot.index("Milwaukee"), boot.index("Cleveland")
+    se = float(np.std(d[ia] - d[ib], ddof=1))
+    gap = float(boot.ratings[ia] - boot.ratings[ib])
+    assert res.standard_error == pytest.approx(se)
+    assert res.statistic == pytest.approx(gap / se)
+    assert res.pvalue == pytest.approx(math.erfc(abs(gap / se) / math.sqrt(2)))
+    assert res.ci_low == pytest.approx(gap - 1.959963984540054 * se)
+    assert "bootstrap standard error" in res.method
+    # continuous p-values: below the 1 / (B + 1) floor of test inversion when the gap is large
+    tests = boot.pairwise_gap_tests(method="wald")
+    assert np.min(tests.pvalue) < 1 / 301

@@ -51,6 +51,8 @@ Array = NDArray[np.float64]
 ALTERNATIVES = ("two-sided", "greater", "less")
 ADJUSTMENTS = ("holm", "bonferroni", "fdr_bh")
 BOOTSTRAP_METHODS = ("percentile", "basic", "bca", "studentized")
+#: Gap tests on a bootstrap result may also use the bootstrap standard error in a Wald test.
+BOOTSTRAP_GAP_METHODS = (*BOOTSTRAP_METHODS, "wald")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -207,7 +209,7 @@ def bootstrap_gaps(
     meth = check_choice(
         getattr(result, "method", "percentile") if method is None else method,
         "method",
-        BOOTSTRAP_METHODS,
+        BOOTSTRAP_GAP_METHODS,
     )
     est = np.asarray(result.ratings, dtype=float)
     draws = np.asarray(result.bootstrap_distribution, dtype=float)
@@ -220,6 +222,18 @@ def bootstrap_gaps(
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = gap / se
     zeros = np.zeros_like(gap)
+    if meth == "wald":
+        # z = gap / bootstrap SE: continuous p-values, so that multiplicity adjustments over
+        # many pairs are possible (test-inversion p-values are at least 1 / (B + 1))
+        p = _wald_pvalue(stat, alternative)
+        z = norm.ppf(level if alternative != "two-sided" else 0.5 + level / 2)
+        lo = gap - z * se if alternative != "less" else np.full_like(gap, -np.inf)
+        hi = gap + z * se if alternative != "greater" else np.full_like(gap, np.inf)
+        text = f"Wald with bootstrap standard error, {b:,} resamples"
+        return {
+            "gap": gap, "standard_error": se, "statistic": stat, "pvalue": p,
+            "ci_low": np.asarray(lo), "ci_high": np.asarray(hi),
+        }, text
     # p-values by test inversion: the smallest alpha whose interval excludes 0
     if meth == "percentile":
         p_greater, p_less = _tail_counts(dist, zeros)
@@ -412,8 +426,12 @@ def gap_test(
         Level of the reported interval; "significant" means ``p < 1 - confidence_level``.
     kind : {"model", "sandwich", "cluster"}, optional
         Covariance for a fit (default: the fit's default). Not used with a bootstrap.
-    method : {"percentile", "basic", "bca", "studentized"}, optional
-        Bootstrap interval method (default: the bootstrap result's ``method``).
+    method : {"percentile", "basic", "bca", "studentized", "wald"}, optional
+        Bootstrap method (default: the bootstrap result's ``method``). The interval methods
+        give test-inversion p-values, which can never be smaller than ``1 / (B + 1)``;
+        ``"wald"`` uses ``z = gap / SE`` with the bootstrap standard error of the gap and a
+        normal reference, whose continuous p-values suit multiplicity adjustments over many
+        pairs.
 
     Returns
     -------
@@ -677,7 +695,10 @@ def pairwise_gap_tests(
         See :func:`adjust_pvalues`.
     alternative, confidence_level, kind, method
         As in :func:`gap_test`. Pairs are ``(i, j)`` with ``i < j`` in ``result.items``
-        order, and the gap is ``R_i - R_j``.
+        order, and the gap is ``R_i - R_j``. With a bootstrap result and many pairs, prefer
+        ``method="wald"``: test-inversion p-values are at least ``1 / (B + 1)``, so after a
+        Holm or Bonferroni adjustment over ``K (K - 1) / 2`` pairs nothing may be
+        significant with ``B = 1000``.
 
     Returns
     -------
