@@ -27,6 +27,7 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from . import _solvers
 from ._batch import BatchProblem
+from ._display import leaderboard_text
 from ._errors import DegenerateBootstrapWarning, NoFiniteEstimateError
 from ._methods import DisplayMethods, InferenceMethods
 from ._normal import norm
@@ -514,10 +515,6 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         level = self.confidence_level if confidence_level is None else confidence_level
         meth = method or self.method
         ci = self.confidence_interval(level, method=meth)
-        se = self.standard_error
-        r = self.fit.ratings
-        order = np.argsort(-r, kind="stable")
-        width = max(12, min(48, max(len(x) for x in self.items)))
         head = [
             "Bootstrap of a Bradley-Terry fit (Elo scale)",
             f"  votes: {self.fit.n_votes:,}   items: {self.fit.n_items}   ties: {self.fit.ties}",
@@ -526,20 +523,11 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             f"seed {self.seed}); degenerate redrawn: {self.n_degenerate}",
             f"  intervals: {100 * level:g}% {meth}",
             *self.fit._sparse_note(),
-            "",
-            f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
-            f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",
         ]
-        rows = []
-        for k, i in enumerate(order, 1):
-            name = self.items[i]
-            if len(name) > width:
-                name = name[: width - 1] + "…"
-            rows.append(
-                f"{k:>4}  {name:<{width}} {r[i]:>9.1f} {se[i]:>7.1f} {ci.low[i]:>9.1f} "
-                f"{ci.high[i]:>9.1f} {self.fit.votes.votes_per_item[i]:>8,}"
-            )
-        return "\n".join(head + rows)
+        return leaderboard_text(
+            head, self.items, self.fit.ratings, self.standard_error, ci.low, ci.high,
+            self.fit.votes.votes_per_item,
+        )
 
 
 def _ro(x: Array) -> Array:

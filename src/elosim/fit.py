@@ -13,6 +13,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from . import _solvers
+from ._display import leaderboard_text
 from ._elo import elo_factor
 from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
 from ._methods import DisplayMethods, InferenceMethods
@@ -476,8 +477,6 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         kind = kind or self.default_covariance
         ci = self.confidence_interval(level, kind=kind)
         se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
-        order = np.argsort(-self.ratings, kind="stable")
-        width = max(12, min(48, max(len(x) for x in self.items)))
         pct = f"{100 * level:g}%"
         head = [
             "Bradley-Terry fit (Elo scale)",
@@ -494,20 +493,10 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             + (f"   prior_strength: {self.prior_strength:g}" if self.prior_strength else ""),
             f"  intervals: {pct} Wald, {kind} covariance",
             *self._sparse_note(),
-            "",
-            f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
-            f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",
         ]
-        rows = []
-        for r, i in enumerate(order, 1):
-            name = self.items[i]
-            if len(name) > width:
-                name = name[: width - 1] + "…"
-            rows.append(
-                f"{r:>4}  {name:<{width}} {self.ratings[i]:>9.1f} {se[i]:>7.1f} "
-                f"{ci.low[i]:>9.1f} {ci.high[i]:>9.1f} {self.votes.votes_per_item[i]:>8,}"
-            )
-        return "\n".join(head + rows)
+        return leaderboard_text(
+            head, self.items, self.ratings, se, ci.low, ci.high, self.votes.votes_per_item
+        )
 
 
 def bradley_terry(
