@@ -42,13 +42,31 @@ sys.path.insert(0, str(HERE))
 import _data  # noqa: E402
 import numpy as np  # noqa: E402
 
-PACKAGES = ("elosim", "baseline", "arena-rank", "evalica", "choix")
+PACKAGES = ("elosim", "elosim-2t", "baseline", "arena-rank", "evalica", "evalica-own", "evalica-own-bca", "choix")
+PEERS = ("arena-rank", "evalica", "evalica-own", "evalica-own-bca", "choix")
 SIZES = ("small", "medium", "large", "lmarena")
 DEFAULT_SIZES = "small,medium,lmarena"
-DEFAULT_PEER_RESAMPLES = "arena-rank=20,evalica=100,choix=100"
+DEFAULT_PEER_RESAMPLES = "arena-rank=20,evalica=100,evalica-own=20,evalica-own-bca=1000,choix=100"
+#: evalica's BCa runs a per-vote jackknife (N fits of N-1 votes, all jackknife
+#: resamples materialised at once): measured on these sizes only.
+BCA_SIZES = ("small",)
+#: rows of the Markdown table
+LABELS = {
+    "elosim": "elosim",
+    "elosim-2t": "elosim, 2 threads",
+    "baseline": "baseline (numpy)",
+    "arena-rank": "arena-rank (own bootstrap)",
+    "evalica": "evalica (our loop over its fit)",
+    "evalica-own": "evalica (own bootstrap, percentile)",
+    "evalica-own-bca": "evalica (own bootstrap, BCa)",
+    "choix": "choix (our loop over its fit)",
+}
 Z95 = 1.959963984540054
 NOT_AVAILABLE = "not available yet"
-DIST = {"elosim": "elosim", "baseline": None, "arena-rank": "arena-rank", "evalica": "evalica", "choix": "choix"}
+DIST = {
+    "elosim": "elosim", "elosim-2t": "elosim", "baseline": None, "arena-rank": "arena-rank",
+    "evalica": "evalica", "evalica-own": "evalica", "evalica-own-bca": "evalica", "choix": "choix",
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -95,7 +113,8 @@ def _absent_items(k: int, cell_i: np.ndarray, cell_j: np.ndarray, c: np.ndarray)
 # sandwich standard errors, all on the Elo scale.
 
 
-def run_elosim(d: _data.Battles, args) -> dict:
+def run_elosim(d: _data.Battles, args, n_jobs: int | None = None) -> dict:
+    n_jobs = args.n_jobs if n_jobs is None else n_jobs
     try:
         import elosim
     except ImportError as exc:
@@ -128,10 +147,11 @@ def run_elosim(d: _data.Battles, args) -> dict:
     try:
         b = args.resamples
         t = _now()
-        boot = elosim.bootstrap(fit, n_resamples=b, rng=args.seed, n_jobs=args.n_jobs)
+        boot = elosim.bootstrap(fit, n_resamples=b, rng=args.seed, n_jobs=n_jobs)
         lo, hi = boot.confidence_interval(confidence_level=0.95, method="percentile")
         out["boot_s"] = _now() - t
         out["boot_B"] = b
+        out["n_jobs"] = n_jobs
         dist = np.asarray(boot.bootstrap_distribution, dtype=float)  # items x resamples
         out["boot_lo"], out["boot_hi"] = np.asarray(lo, float).tolist(), np.asarray(hi, float).tolist()
         out["boot_sd"] = np.nanstd(dist, axis=1).tolist()
@@ -275,6 +295,57 @@ def run_evalica(d: _data.Battles, args) -> dict:
     return out
 
 
+def run_elosim_2t(d: _data.Battles, args) -> dict:
+    """elosim with a 2-thread bootstrap (the machine has 2 cores), whatever --n-jobs says."""
+    return run_elosim(d, args, n_jobs=2)
+
+
+def run_evalica_own(d: _data.Battles, args, method: str = "percentile") -> dict:
+    """evalica's own ``evalica.bootstrap`` (scipy.stats.bootstrap over the individual votes).
+
+    It resamples votes (paired rows xs, ys, winners), which is the same vote bootstrap
+    as the multinomial-cell one of the other rows.  scipy draws all B x N resample
+    indices at once, so memory grows with B x N; BCa adds a jackknife of N fits.
+    """
+    try:
+        import evalica
+    except ImportError as exc:
+        return {"status": f"not installed ({exc})"}
+    out: dict = {"status": "ok", "boot_method": method}
+    t = _now()
+    code = {"model_a": evalica.Winner.X, "model_b": evalica.Winner.Y, "tie": evalica.Winner.Draw}
+    xs, ys = d.model_a.tolist(), d.model_b.tolist()
+    winners = [code[w] for w in d.winner.tolist()]
+    out["prep_s"] = _now() - t
+    t = _now()
+    r = evalica.bradley_terry(xs, ys, winners)  # ties count 0.5 (tie_weight default)
+    out["fit_s"] = _now() - t
+    index = r.scores.index
+    out["items"] = [str(x) for x in index]
+    out["ratings"] = _centre(_data.ELO_SCALE * np.log(r.scores.to_numpy(dtype=float))).tolist()
+    b = args.peer_resamples["evalica-own-bca" if method == "BCa" else "evalica-own"]
+    t = _now()
+    res = evalica.bootstrap(
+        evalica.bradley_terry, xs, ys, winners,
+        n_resamples=b, confidence_level=0.95, bootstrap_method=method, random_state=args.seed,
+    )
+    out["boot_s"] = _now() - t
+    out["boot_B"] = b
+    # evalica scores have geometric mean 1 in every fit, so ELO_SCALE*log(score) is
+    # already centred; +1000 puts them on the scale of the other rows.
+    to_elo = lambda s: (_data.ELO_SCALE * np.log(s.reindex(index).to_numpy(dtype=float)) + 1000.0)  # noqa: E731
+    out["boot_lo"], out["boot_hi"] = to_elo(res.low).tolist(), to_elo(res.high).tolist()
+    dist = _data.ELO_SCALE * np.log(res.distribution.reindex(columns=index).to_numpy(dtype=float))
+    out["boot_sd"] = np.nanstd(dist, axis=0).tolist()
+    # how many replicates missed an item (evalica then returns biased ratings, silently)
+    out["boot_replicates_with_nonfinite"] = int((~np.isfinite(dist)).any(axis=1).sum())
+    return out
+
+
+def run_evalica_own_bca(d: _data.Battles, args) -> dict:
+    return run_evalica_own(d, args, method="BCa")
+
+
 def run_choix(d: _data.Battles, args) -> dict:
     try:
         import choix
@@ -330,9 +401,12 @@ def run_choix(d: _data.Battles, args) -> dict:
 
 RUNNERS = {
     "elosim": run_elosim,
+    "elosim-2t": run_elosim_2t,
     "baseline": run_baseline,
     "arena-rank": run_arena_rank,
     "evalica": run_evalica,
+    "evalica-own": run_evalica_own,
+    "evalica-own-bca": run_evalica_own_bca,
     "choix": run_choix,
 }
 
@@ -340,6 +414,11 @@ RUNNERS = {
 # --------------------------------------------------------------------------- worker
 def worker_main(args) -> int:
     package, size = args.worker.split(":", 1)
+    if args.mem_limit_gb > 0:
+        # out-of-memory becomes a MemoryError / failed allocation here instead of
+        # the kernel OOM-killer taking the machine down
+        lim = int(args.mem_limit_gb * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
     if package == "arena-rank":
         # arena-rank's bootstrap opens a multiprocessing.Pool after JAX has started
         # threads; with Linux's default "fork" that deadlocks.  Never fork here.
@@ -350,8 +429,11 @@ def worker_main(args) -> int:
     d = _data.load(size, args.data)
     load_s = _now() - t
     rss_data_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with np.errstate(all="ignore"):
-        out = RUNNERS[package](d, args)
+    try:
+        with np.errstate(all="ignore"):
+            out = RUNNERS[package](d, args)
+    except MemoryError:
+        out = {"status": f"failed: out of memory (RLIMIT_AS {args.mem_limit_gb:g} GB)"}
     out.update(
         package=package,
         size=size,
@@ -382,6 +464,7 @@ def launch(package: str, size: str, args) -> dict:
             "--peer-resamples", ",".join(f"{k}={v}" for k, v in args.peer_resamples.items()),
             "--seed", str(args.seed), "--n-jobs", str(args.n_jobs),
             "--start-method", args.start_method,
+            "--mem-limit-gb", str(args.mem_limit_gb),
         ]
         if args.data:
             cmd += ["--data", str(args.data)]
@@ -396,7 +479,10 @@ def launch(package: str, size: str, args) -> dict:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
 
-            timer = threading.Timer(args.timeout, _kill)
+            timeout = args.timeout
+            if package == "evalica-own-bca":
+                timeout = min(timeout, args.bca_timeout)
+            timer = threading.Timer(timeout, _kill)
             timer.start()
             _, status, ru = os.wait4(proc.pid, 0)
             timer.cancel()
@@ -406,7 +492,14 @@ def launch(package: str, size: str, args) -> dict:
             res = json.loads(result_path.read_text())
         else:
             tail = log_path.read_text()[-2000:]
-            res = {"status": "timeout" if timed_out.is_set() else f"failed (exit {proc.returncode})", "log_tail": tail}
+            oom = any(m in tail for m in ("MemoryError", "memory allocation of", "Unable to allocate", "std::bad_alloc"))
+            if timed_out.is_set():
+                status = f"timeout ({timeout:g} s)"
+            elif oom:
+                status = f"failed: out of memory (RLIMIT_AS {args.mem_limit_gb:g} GB)"
+            else:
+                status = f"failed (exit {proc.returncode})"
+            res = {"status": status, "log_tail": tail}
             res.update(package=package, size=size)
     res["peak_rss_mb"] = ru.ru_maxrss / 1024
     res["wall_s"] = wall
@@ -446,6 +539,9 @@ def compare(results: list[dict], resamples: int) -> None:
         if "boot_s" in r:
             r["boot_per_1000_s"] = r["boot_s"] * 1000 / r["boot_B"]
             r["boot_extrapolated"] = r["boot_B"] != 1000
+            if r["package"].startswith("evalica-own") and "peak_rss_mb" in r:
+                # scipy.stats.bootstrap materialises a B x N int64 index array at once
+                r["peak_rss_at_1000_estimate_mb"] = r["peak_rss_mb"] + (1000 - r["boot_B"]) * r["n_votes"] * 8 / 2**20
         if "fit_s" in r:
             r["prep_fit_s"] = r.get("prep_s", 0.0) + r["fit_s"]
     for size in dict.fromkeys(r["size"] for r in results):
@@ -490,7 +586,7 @@ def markdown_table(results: list[dict]) -> str:
     for r in results:
         label = _data.describe(r["size"])
         if r.get("status") != "ok":
-            lines.append(f"| {label} | {r['package']} | {r.get('status')} |  |  | {_fmt(r.get('peak_rss_mb'), '.0f')} |  |  |  |  |  |")
+            lines.append(f"| {label} | {LABELS[r['package']]} | {r.get('status')} |  |  | {_fmt(r.get('peak_rss_mb'), '.0f')} |  |  |  |  |  |")
             continue
         boot = "—"
         if "boot_per_1000_s" in r:
@@ -499,7 +595,7 @@ def markdown_table(results: list[dict]) -> str:
             boot = r["boot_status"].split(" (")[0]
         ref = r.get("reference", "?")
         lines.append(
-            f"| {label} | {r['package']} | {_fmt(r.get('prep_fit_s'))} ({_fmt(r.get('fit_s'))} fit) "
+            f"| {label} | {LABELS[r['package']]} | {_fmt(r.get('prep_fit_s'))} ({_fmt(r.get('fit_s'))} fit) "
             f"| {_fmt(r.get('sandwich_s'))} | {boot} | {_fmt(r.get('peak_rss_mb'), '.0f')} "
             f"| {_fmt(r.get('fit_ratio'), '.2f')}{'' if r['package'] != ref else ' (ref)'} "
             f"| {_fmt(r.get('boot_ratio'), '.2f')}{' (ref)' if r['package'] == r.get('boot_reference') else ''} "
@@ -513,7 +609,7 @@ def markdown_table(results: list[dict]) -> str:
 # --------------------------------------------------------------------------- CLI
 def _peer_resamples(text: str) -> dict[str, int]:
     """``20`` (all peers) or ``arena-rank=20,evalica=100,choix=100``."""
-    out = dict.fromkeys(("arena-rank", "evalica", "choix"), 20)
+    out = dict.fromkeys(PEERS, 20)
     for part in filter(None, (s.strip() for s in text.split(","))):
         if "=" in part:
             k, v = part.split("=", 1)
@@ -573,6 +669,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=None,
         help="JSON output path (default: benchmarks/results/peers-<date>.json); '-' to skip",
     )
+    p.add_argument(
+        "--mem-limit-gb", type=float, default=12,
+        help="RLIMIT_AS (address-space) limit per measurement subprocess in GB, so that running out "
+        "of memory gives a 'failed: out of memory' row; 0 = no limit",
+    )
+    p.add_argument(
+        "--bca-timeout", type=float, default=900,
+        help="seconds allowed for evalica's own BCa bootstrap (run on the small dataset only)",
+    )
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     p.add_argument("--worker-out", default=None, help=argparse.SUPPRESS)
     return p
@@ -592,6 +697,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for size in args.sizes:
         for package in args.packages:
+            if package == "evalica-own-bca" and size not in BCA_SIZES:
+                continue  # per-vote jackknife: N fits of N votes, infeasible beyond the small set
             print(f"[{_data.describe(size)}] {package} ...", file=sys.stderr, flush=True)
             r = launch(package, size, args)
             if r.get("status") != "ok":
@@ -610,6 +717,14 @@ def main(argv: list[str] | None = None) -> int:
         "dataset: elosim when it runs, else the baseline (separately for fit and bootstrap). ΔElo: ratings centred at 1000. Width diff: "
         "median over items of |width − ref width| / ref width."
     )
+    est = [r for r in results if "peak_rss_at_1000_estimate_mb" in r and r.get("boot_extrapolated")]
+    if est:
+        print(
+            "\nevalica (own bootstrap) draws all B × N resample indices at once (scipy.stats.bootstrap), so its "
+            "memory grows with B: estimated peak at B = 1,000 (measured peak + (1,000 − B) × N × 8 bytes): "
+            + "; ".join(f"{_data.describe(r['size'])} ≈ {r['peak_rss_at_1000_estimate_mb'] / 1024:.1f} GB" for r in est)
+            + "."
+        )
 
     if args.out != "-":
         out = Path(args.out) if args.out else HERE / "results" / f"peers-{_dt.date.today().isoformat()}.json"
