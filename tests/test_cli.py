@@ -85,7 +85,9 @@ def test_fit_example_table(capsys: pytest.CaptureFixture[str]) -> None:
         assert head in lines[1]
     first = lines[2].split()
     assert first[:2] == ["1", "gemini-2.5-pro"]
-    assert len(lines) == 2 + 53
+    assert len(lines) == 2 + 53 + 1  # + the note on the 2-vote model
+    assert lines[-1].startswith("# note: 1 item(s) with fewer than 20 votes")
+    assert "--min-votes 20" in lines[-1]
 
 
 def test_fit_example_bootstrap_warns_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,7 +97,7 @@ def test_fit_example_bootstrap_warns_in_one_line(capsys: pytest.CaptureFixture[s
     assert "95% percentile bootstrap CI, 50 resamples" in settings
     assert "seed: 1" in settings
     assert out.splitlines()[2].split()[1] == "gemini-2.5-pro"
-    assert len(out.splitlines()) == 2 + 3
+    assert len(out.splitlines()) == 2 + 3 + 1  # + the sparse-item note
     # the 2-vote model makes some resamples degenerate: one warning line, in CLI terms
     warns = [ln for ln in err.splitlines() if ln]
     assert len(warns) == 1

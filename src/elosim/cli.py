@@ -751,6 +751,15 @@ def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
     if fmt == "table":
         out.write(_settings_line(settings) + "\n" + _text_table(rows, args.confidence_level)
                   + "\n")
+        from .fit import SPARSE_VOTES
+
+        few = fit.sparse_items()
+        if few:
+            shown = ", ".join(few[:4]) + (f", ... ({len(few) - 4} more)" if len(few) > 4 else "")
+            out.write(
+                f"# note: {len(few)} item(s) with fewer than {SPARSE_VOTES} votes ({shown}): "
+                f"their intervals are unreliable; rerun with --min-votes {SPARSE_VOTES}\n"
+            )
     elif fmt == "csv":
         _emit_csv(out, RATING_COLUMNS, rows)
     elif fmt == "json":
