@@ -160,3 +160,20 @@ def test_bad_inputs():
         rank_confidence_sets([1.0, 2.0], np.zeros((10, 2)))
     with pytest.raises(TypeError, match="needs a bootstrap result"):
         marginal_rank_intervals_bootstrap(fit)
+
+
+def test_rank_intervals_from_estimates_matches_fit_and_validates() -> None:
+    votes = elosim.datasets.load_bradleyterry2("icehockey")
+    fit = elosim.bradley_terry(votes)
+    for simultaneous in (False, True):
+        a = fit.rank_intervals(simultaneous=simultaneous, rng=3)
+        b = elosim.rank_intervals_from_estimates(
+            fit.ratings, fit.covariance(), items=fit.items, simultaneous=simultaneous, rng=3
+        )
+        np.testing.assert_array_equal(a.rank_low, b.rank_low)
+        np.testing.assert_array_equal(a.rank_high, b.rank_high)
+        assert b.items == fit.items
+    with pytest.raises(ValueError, match=r"covariance must be a finite \(3, 3\) matrix"):
+        elosim.rank_intervals_from_estimates([1.0, 2.0, 3.0], np.eye(2))
+    with pytest.raises(ValueError, match="covariance must be symmetric"):
+        elosim.rank_intervals_from_estimates([1.0, 2.0], [[1.0, 0.5], [0.0, 1.0]])

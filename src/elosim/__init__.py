@@ -27,7 +27,13 @@ from .gaps import (
 from .online import EloBTComparison, OnlineEloResult, OrderingInterval, compare_elo_bt, online_elo
 from .planning import SimulatedPower, min_detectable_gap, power, simulated_power, votes_needed
 from .quasi import QuasiVarianceResult, quasi_variances
-from .ranks import RankSetResult, lmarena_rank, marginal_rank_intervals_bootstrap, rank_intervals
+from .ranks import (
+    RankSetResult,
+    lmarena_rank,
+    marginal_rank_intervals_bootstrap,
+    rank_intervals,
+    rank_intervals_from_estimates,
+)
 from .robustness import (
     RemovedVotes,
     TopRobustnessResult,
@@ -94,6 +100,7 @@ __all__ = [
     "power",
     "quasi_variances",
     "rank_intervals",
+    "rank_intervals_from_estimates",
     "read_votes",
     "simulate_votes",
     "simulated_gap_power",

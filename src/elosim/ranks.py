@@ -26,6 +26,7 @@ bootstrap replicates: the naive method, no guarantee) and :func:`lmarena_rank` (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -340,6 +341,73 @@ def rank_intervals(
             f"{100 * level:.10g}% {scope} rank sets (Mogstad et al. 2024, "
             f"{'step-down' if stepdown else 'single-step'}; {src})"
         ),
+    )
+
+
+def rank_intervals_from_estimates(
+    estimates: ArrayLike,
+    covariance: ArrayLike,
+    *,
+    items: Sequence[str] | None = None,
+    confidence_level: float = 0.95,
+    simultaneous: bool = False,
+    stepdown: bool = True,
+    n_draws: int = 2000,
+    rng: Any = None,
+) -> RankSetResult:
+    """Rank confidence sets from any estimates and their covariance (as R's ``csranks``).
+
+    The same procedure as :func:`rank_intervals` for an analytic fit, for estimates that
+    did not come from elosim (published scores with a covariance matrix, a regression,
+    ...): ``csranks(x, Sigma, coverage, simul, stepdown)`` in R. Larger estimates rank
+    higher (rank 1 is the largest).
+
+    Parameters
+    ----------
+    estimates : array (K,)
+    covariance : array (K, K)
+        Covariance matrix of the estimates (symmetric, positive semi-definite).
+    items : sequence of str, optional
+        Labels (default ``"0"``, ``"1"``, ...).
+    confidence_level, simultaneous, stepdown, n_draws, rng
+        As in :func:`rank_intervals`.
+
+    Returns
+    -------
+    RankSetResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> res = rank_intervals_from_estimates([3.0, 2.0, 0.0], np.diag([0.01, 0.01, 0.01]), rng=0)
+    >>> res.rank_low.tolist(), res.rank_high.tolist()
+    ([1, 2, 3], [1, 2, 3])
+    """
+    est = np.asarray(estimates, dtype=float)
+    if est.ndim != 1 or est.size < 2 or not np.all(np.isfinite(est)):
+        raise ValueError(f"estimates must be at least two finite numbers; got shape {est.shape}")
+    cov = np.asarray(covariance, dtype=float)
+    k = est.size
+    if cov.shape != (k, k) or not np.all(np.isfinite(cov)):
+        raise ValueError(f"covariance must be a finite ({k}, {k}) matrix; got shape {cov.shape}")
+    if not np.allclose(cov, cov.T, rtol=1e-8, atol=1e-12 * float(np.abs(cov).max() or 1.0)):
+        raise ValueError("covariance must be symmetric")
+    labels = tuple(str(i) for i in range(k)) if items is None else tuple(str(x) for x in items)
+    if len(labels) != k or len(set(labels)) != k:
+        raise ValueError(f"items must be {k} distinct labels")
+
+    class _Estimates:
+        def __init__(self) -> None:
+            self.items = labels
+            self.ratings = est
+            self.default_covariance = "given"
+
+        def covariance(self, kind: str | None = None) -> NDArray[np.float64]:
+            return cov
+
+    return rank_intervals(
+        _Estimates(), confidence_level=confidence_level, simultaneous=simultaneous,
+        stepdown=stepdown, n_draws=n_draws, rng=rng,
     )
 
 
