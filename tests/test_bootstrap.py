@@ -197,7 +197,7 @@ def test_bad_arguments() -> None:
         elosim.bootstrap(fit, method="normal")
     with pytest.raises(TypeError, match="fit must be a BradleyTerryResult"):
         elosim.bootstrap(votes)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="cluster=True needs votes built with cluster ids"):
+    with pytest.raises(ValueError, match="cluster bootstrap needs cluster ids"):
         elosim.bootstrap(fit, cluster=True)
     with pytest.raises(ValueError, match="one id per vote"):
         elosim.bootstrap(fit, cluster=[1, 2, 3])

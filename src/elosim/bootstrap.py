@@ -720,18 +720,9 @@ def bootstrap(
     cm = None
     codes = None
     if cluster is not None and cluster is not False:
-        ids = fit.votes.cluster if cluster is True else np.asarray(cluster)
-        if ids is None:
-            raise ValueError("cluster=True needs votes built with cluster ids")
-        if ids.shape != (fit.n_votes,):
-            raise ValueError(
-                f"cluster must have one id per vote ({fit.n_votes}); got shape {ids.shape}"
-            )
-        _, codes = np.unique(ids, return_inverse=True)
-        codes = codes.ravel()
-        g = int(codes.max()) + 1
-        if g < 2:
-            raise ValueError("cluster bootstrap needs at least two clusters")
+        codes, g = fit.votes.cluster_codes(
+            None if cluster is True else cluster, purpose="cluster bootstrap"
+        )
         cm = sparse.csr_matrix(
             (np.ones(codes.size), (codes, fit.votes.row_cell)),
             shape=(g, fit.votes.counts.n_cells),

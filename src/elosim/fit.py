@@ -286,21 +286,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             _, _, meat = _solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
             return meat
         # cluster-robust: sum the per-vote scores within clusters
-        ids = self.votes.cluster if cluster is None else np.asarray(cluster)
-        if ids is None:
-            raise ValueError(
-                "kind='cluster' needs cluster ids: build the votes with cluster=... or pass "
-                "cluster=<array with one id per vote>"
-            )
-        if ids.shape != (self.n_votes,):
-            raise ValueError(
-                f"cluster must have one id per vote ({self.n_votes}); got shape {ids.shape}"
-            )
-        _, codes = np.unique(ids, return_inverse=True)
-        codes = codes.ravel()
-        n_cl = int(codes.max()) + 1
-        if n_cl < 2:
-            raise ValueError("kind='cluster' needs at least two clusters")
+        codes, n_cl = self.votes.cluster_codes(cluster, purpose="kind='cluster'")
         cell = self.votes.row_cell
         cp = c.cell_pair[cell]
         co = c.cell_outcome[cell]

@@ -1059,6 +1059,31 @@ class Votes:
         )
 
     # ------------------------------------------------------------------ subsets
+    def cluster_codes(
+        self, cluster: ArrayLike | None = None, *, purpose: str = "clustering"
+    ) -> tuple[NDArray[np.intp], int]:
+        """Integer codes ``0..G-1`` of the cluster of each vote, and ``G``.
+
+        ``cluster`` overrides :attr:`cluster` (one id per vote). Raises a ``ValueError``
+        naming ``purpose`` when there are no ids, the length is wrong, or ``G < 2``.
+        """
+        ids = self.cluster if cluster is None else np.asarray(cluster)
+        if ids is None:
+            raise ValueError(
+                f"{purpose} needs cluster ids: build the votes with cluster=... or pass "
+                "cluster=<array with one id per vote>"
+            )
+        if ids.shape != (self.n_votes,):
+            raise ValueError(
+                f"cluster must have one id per vote ({self.n_votes}); got shape {ids.shape}"
+            )
+        _, codes = np.unique(ids, return_inverse=True)
+        codes = codes.ravel().astype(np.intp)
+        n = int(codes.max()) + 1
+        if n < 2:
+            raise ValueError(f"{purpose} needs at least two clusters")
+        return codes, n
+
     def select(self, mask: ArrayLike) -> Votes:
         """Votes for the rows where ``mask`` is true (items with no vote left are dropped)."""
         m = np.asarray(mask)
