@@ -1,6 +1,6 @@
 """elosim: Bradley-Terry ratings on the Elo scale, with intervals you can cite."""
 
-from . import datasets
+from . import datasets, plot, report  # plot imports matplotlib only when drawing
 from ._elo import gap_from_win_probability, win_probability_from_gap
 from ._errors import (
     ConvergenceWarning,
@@ -97,11 +97,13 @@ __all__ = [
     "online_elo",
     "overlap_test_level",
     "pairwise_gap_tests",
+    "plot",
     "power",
     "quasi_variances",
     "rank_intervals",
     "rank_intervals_from_estimates",
     "read_votes",
+    "report",
     "simulate_votes",
     "simulated_gap_power",
     "simulated_power",
