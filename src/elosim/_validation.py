@@ -79,6 +79,17 @@ def check_item(items: Sequence[str], item: Any, name: str = "item") -> int:
         raise KeyError(f"unknown {name} {item!r}: not among the {len(items)} items{hint}") from None
 
 
+def check_finite_real(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float: ``TypeError`` for non-numbers, ``ValueError`` for
+    NaN or infinity (messages ``"<name> must be a real number"`` / ``"... must be finite"``)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    return x
+
+
 def check_real(
     value: Any,
     name: str,

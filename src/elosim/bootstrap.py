@@ -360,24 +360,8 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         sum over its votes. ``a = sum(U^3) / (6 sum(U^2)^1.5)`` (Efron 1987).
         """
         cm = _contrast_matrix(contrasts, self.fit.items)
-        fit = self.fit
-        c = fit.votes.counts
-        k = fit.n_items
-        lam = fit._theta[:k]
-        tau = float(fit._theta[k]) if fit.ties != "half" else 0.0
-        d = lam[c.pair_i] - lam[c.pair_j]
-        a, cc, _ = _solvers.outcome_scores(fit.ties, d, tau)
-        bread = fit._bread()
-        lm = fit.normalization.matrix(k)
-        # contrast on theta: rows of (C @ L) * factor, padded for tau
-        w_theta = np.zeros((cm.shape[0], bread.shape[0]))
-        w_theta[:, :k] = fit.elo_factor * (cm @ lm)
-        proj = w_theta @ bread  # (m_contrasts, m)
-        cp, co = c.cell_pair, c.cell_outcome
-        sa = c.cell_weight * a[cp, co]
-        infl = sa[None, :] * (proj[:, c.pair_i[cp]] - proj[:, c.pair_j[cp]])
-        if bread.shape[0] > k:
-            infl += proj[:, k : k + 1] * (c.cell_weight * cc[cp, co])[None, :]
+        c = self.fit.votes.counts
+        infl = self.fit._cell_influence(cm)
         if self._plan.cluster_matrix is None:
             n = c.cell_count.astype(float)
             s2 = infl**2 @ n

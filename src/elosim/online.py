@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._display import require_pandas
 from ._methods import DisplayMethods
-from ._validation import check_confidence_level, check_positive_int, check_rng
+from ._validation import check_confidence_level, check_finite_real, check_positive_int, check_rng
 from .votes import Votes
 
 __all__ = ["EloBTComparison", "OnlineEloResult", "OrderingInterval", "compare_elo_bt", "online_elo"]
@@ -166,15 +166,6 @@ class OnlineEloResult(DisplayMethods):
         )
 
 
-def _check_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return x
-
-
 def _checkpoints(checkpoints: Any, n: int) -> NDArray[np.int64]:
     if isinstance(checkpoints, (int, np.integer)) and not isinstance(checkpoints, bool):
         c = check_positive_int(checkpoints, "checkpoints")
@@ -314,12 +305,12 @@ def online_elo(
             f"votes must be an elosim.Votes (build one with Votes.from_frame/from_arrays); "
             f"got {type(votes).__name__}"
         )
-    kf = _check_real(k, "k")
+    kf = check_finite_real(k, "k")
     if kf <= 0:
         raise ValueError(f"k must be positive; got {k!r}")
-    init = _check_real(initial, "initial")
-    sc = _check_real(scale, "scale")
-    bs = _check_real(base, "base")
+    init = check_finite_real(initial, "initial")
+    sc = check_finite_real(scale, "scale")
+    bs = check_finite_real(base, "base")
     if sc <= 0:
         raise ValueError(f"scale must be positive; got {scale!r}")
     if bs <= 1:
@@ -584,7 +575,7 @@ def compare_elo_bt(
     ks: tuple[Any, ...] = (k_any,) if isinstance(k_any, numbers.Real) else tuple(k_any)
     if not ks:
         raise ValueError("k must be a positive number or a non-empty tuple of them")
-    kf = tuple(_check_real(x, "k") for x in ks)
+    kf = tuple(check_finite_real(x, "k") for x in ks)
     for x in kf:
         if x <= 0:
             raise ValueError(f"k must be positive; got {x!r}")

@@ -59,7 +59,13 @@ from scipy import special
 from ._elo import elo_factor
 from ._methods import DisplayMethods
 from ._normal import norm
-from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
+from ._validation import (
+    check_choice,
+    check_confidence_level,
+    check_finite_real,
+    check_positive_int,
+    check_rng,
+)
 
 __all__ = [
     "SimulatedPower",
@@ -75,17 +81,8 @@ _VARIANCES = ("parity", "alternative")
 
 
 # ---------------------------------------------------------------------------- validation
-def _check_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return x
-
-
 def _check_gap(gap: Any) -> float:
-    g = _check_real(gap, "gap")
+    g = check_finite_real(gap, "gap")
     if g <= 0:
         raise ValueError(
             f"gap must be a positive Elo difference (the true rating of the better item minus "
@@ -95,14 +92,14 @@ def _check_gap(gap: Any) -> float:
 
 
 def _check_power(value: Any) -> float:
-    x = _check_real(value, "power")
+    x = check_finite_real(value, "power")
     if not 0.0 < x < 1.0:
         raise ValueError(f"power must lie strictly between 0 and 1 (e.g. 0.8); got {value!r}")
     return x
 
 
 def _check_tie_rate(value: Any) -> float:
-    t = _check_real(value, "tie_rate")
+    t = check_finite_real(value, "tie_rate")
     if not 0.0 <= t < 1.0:
         raise ValueError(f"tie_rate must lie in [0, 1); got {value!r}")
     return t
@@ -144,8 +141,8 @@ def _setup(
     check_choice(design, "design", _DESIGNS)
     check_choice(alternative, "alternative", _ALTERNATIVES)
     check_choice(variance, "variance", _VARIANCES)
-    sc = _check_real(scale, "scale")
-    bs = _check_real(base, "base")
+    sc = check_finite_real(scale, "scale")
+    bs = check_finite_real(base, "base")
     if sc <= 0:
         raise ValueError(f"scale must be positive; got {scale!r}")
     if bs <= 1:

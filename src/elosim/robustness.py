@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _solvers
 from ._errors import DisconnectedGraphError, NoFiniteEstimateError, VotesError
 from ._methods import DisplayMethods
 from ._validation import check_positive_int
@@ -75,22 +74,7 @@ def _influence_matrix(fit: BradleyTerryResult, contrasts: Array) -> Array:
 
     Removing one vote of cell ``c`` changes contrast ``r`` by about ``-out[r, c]``.
     """
-    c = fit.votes.counts
-    k = fit.n_items
-    lam = fit._theta[:k]
-    tau = float(fit._theta[k]) if fit.ties != "half" else 0.0
-    d = lam[c.pair_i] - lam[c.pair_j]
-    a, cc, _ = _solvers.outcome_scores(fit.ties, d, tau)
-    bread = _solvers.pseudo_inverse(fit._info, k, fit.prior_strength > 0)
-    w_theta = np.zeros((contrasts.shape[0], bread.shape[0]))
-    w_theta[:, :k] = fit.elo_factor * contrasts
-    proj = w_theta @ bread
-    cp, co = c.cell_pair, c.cell_outcome
-    sa = c.cell_weight * a[cp, co]
-    infl = sa[None, :] * (proj[:, c.pair_i[cp]] - proj[:, c.pair_j[cp]])
-    if bread.shape[0] > k:
-        infl += proj[:, k : k + 1] * (c.cell_weight * cc[cp, co])[None, :]
-    return np.asarray(infl)
+    return fit._cell_influence(contrasts)
 
 
 def vote_influence(result: BradleyTerryResult, a: str | int, b: str | int) -> Array:
