@@ -25,8 +25,8 @@ TASKS = {
 
 
 def run_task(name: str) -> None:
-    from elosim.online import online_elo
-    from elosim.simulate import simulate_votes
+    from elosim.simulation.arena import simulate_votes
+    from elosim.simulation.online import online_elo
 
     ratings = np.linspace(800.0, 1200.0, 100)
     votes = None

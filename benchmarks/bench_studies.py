@@ -1,4 +1,4 @@
-"""Benchmark of elosim.studies (run: python benchmarks/bench_studies.py [--quick]).
+"""Benchmark of elosim.simulation.studies (run: python benchmarks/bench_studies.py [--quick]).
 
 1. Coverage study: 200 arenas x 50,000 votes x 200 bootstrap resamples, 10 items, all six
    interval methods and rank sets (the issue's requirement).
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from elosim.studies import coverage_study, simulated_gap_power
+from elosim.simulation.studies import coverage_study, simulated_gap_power
 
 
 def peak_mb() -> float:

@@ -1,6 +1,6 @@
 """The ``elosim`` command line: every command end to end, every format, every expected error.
 
-Commands are run in-process through :func:`elosim.cli.main` (fast, captured with
+Commands are run in-process through :func:`elosim.present.cli.main` (fast, captured with
 ``capsys``); one subprocess test checks the installed console script and ``python -m``.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import elosim
-from elosim import cli
-from elosim._progress import ProgressBar
+from elosim._core.progress import ProgressBar
+from elosim.present import cli
 
 EX = ["--example", "lmarena-140k"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from elosim import Votes
-from elosim._counts import _group, reduce_votes
+from elosim.data.counts import _group, reduce_votes
 
 
 def _random_votes(seed: int, n: int = 400, k: int = 7, weighted: bool = False) -> Votes:

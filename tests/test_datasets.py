@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from elosim import Votes, datasets
+from elosim import Votes
+from elosim.data import datasets
 from elosim.datasets import load_bradleyterry2, load_international_football, load_lmarena_140k
 
 PKG = Path(datasets.__file__).parent

@@ -19,7 +19,7 @@ import pytest
 
 import elosim
 from elosim import report
-from elosim._display import format_pvalue
+from elosim._core.format import format_pvalue
 
 SCRIPT = "<script>alert(1)</script>"
 

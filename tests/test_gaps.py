@@ -1,4 +1,4 @@
-"""Tests for elosim.gaps (gap tests, multiplicity, reported intervals, overlap level)."""
+"""Tests for elosim.inference.gaps (gap tests, multiplicity, reported intervals, overlap level)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 import elosim
-from elosim.gaps import (
+from elosim.inference.gaps import (
     adjust_pvalues,
     gap_test,
     gap_test_from_reported,
@@ -161,7 +161,7 @@ def test_bootstrap_pvalue_agrees_with_interval():
 
 
 def test_real_bootstrap_all_methods_consistent(wiki_votes):
-    from elosim.bootstrap import bootstrap
+    from elosim.inference.bootstrap import bootstrap
 
     fit = elosim.bradley_terry(wiki_votes, prior_strength=1.0, covariance="model")
     boot = bootstrap(fit, n_resamples=200, rng=5)
@@ -306,7 +306,7 @@ def test_bad_inputs(wiki_fit):
 )
 def test_results_are_type_checked(obj, name):
     from elosim import quasi_variances, rank_intervals
-    from elosim.ranks import lmarena_rank, marginal_rank_intervals_bootstrap
+    from elosim.inference.ranks import lmarena_rank, marginal_rank_intervals_bootstrap
 
     msg = (
         r"result must be a BradleyTerryResult or a BootstrapResult \(from "
@@ -358,14 +358,14 @@ def test_stand_in_results_are_accepted():
     ],
 )
 def test_check_real_rejects(value, kwargs, exc, match):
-    from elosim._validation import check_real
+    from elosim._core.validation import check_real
 
     with pytest.raises(exc, match=match):
         check_real(value, "x", **kwargs)
 
 
 def test_check_real_accepts_numbers():
-    from elosim._validation import check_real
+    from elosim._core.validation import check_real
 
     assert check_real(np.int64(3), "x", minimum=0) == 3.0
     assert isinstance(check_real(np.float32(0.5), "x"), float)

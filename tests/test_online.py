@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from elosim import Votes
-from elosim.online import OnlineEloResult, compare_elo_bt, online_elo
-from elosim.simulate import simulate_votes
+from elosim.simulation.arena import simulate_votes
+from elosim.simulation.online import OnlineEloResult, compare_elo_bt, online_elo
 
 
 def _votes(a, b, outcome, **kw):
@@ -170,7 +170,7 @@ def test_overflow_is_reported():
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("elosim.fit") is None, reason="elosim.fit not available yet"
+    importlib.util.find_spec("elosim.models.fit") is None, reason="fit not available"
 )
 def test_compare_elo_bt():
     truth = np.linspace(900.0, 1100.0, 6)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from elosim.planning import min_detectable_gap, power, simulated_power, votes_needed
+from elosim.simulation.planning import min_detectable_gap, power, simulated_power, votes_needed
 
 F = 400.0 / math.log(10.0)
 Z80 = norm.ppf(0.975) + norm.ppf(0.8)

@@ -18,8 +18,8 @@ import pytest
 
 import elosim
 from elosim import plot as P
-from elosim.gaps import gap_test, pairwise_gap_tests
-from elosim.ranks import rank_intervals
+from elosim.inference.gaps import gap_test, pairwise_gap_tests
+from elosim.inference.ranks import rank_intervals
 
 ITEMS = ["A", "B", "C", "D", "E"]
 COUNTS = [
@@ -201,7 +201,7 @@ def test_plot_rank_intervals(fit) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_plot_trajectory() -> None:
-    from elosim.online import online_elo
+    from elosim.simulation.online import online_elo
 
     votes = elosim.Votes.from_counts(ITEMS, COUNTS)
     res = online_elo(votes, checkpoints=20)
@@ -216,7 +216,7 @@ def test_plot_trajectory() -> None:
 
 
 def test_plot_power_modes() -> None:
-    from elosim.planning import power, votes_needed
+    from elosim.simulation.planning import power, votes_needed
 
     ax = P.plot_power(gap=[20])
     line = ax.get_lines()[0]

@@ -1,4 +1,4 @@
-"""Tests for elosim.quasi (quasi-variances, Firth & de Menezes 2004)."""
+"""Tests for elosim.inference.quasi (quasi-variances, Firth & de Menezes 2004)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 import elosim
-from elosim.quasi import QuasiVarianceResult, fit_quasi_variances, quasi_variances
+from elosim.inference.quasi import QuasiVarianceResult, fit_quasi_variances, quasi_variances
 
 WIKI = [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]]
 

@@ -1,4 +1,4 @@
-"""Tests for elosim.ranks (rank confidence sets)."""
+"""Tests for elosim.inference.ranks (rank confidence sets)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import elosim
-from elosim.ranks import (
+from elosim.inference.ranks import (
     lmarena_rank,
     marginal_rank_intervals_bootstrap,
     point_ranks,
@@ -112,7 +112,7 @@ def test_bootstrap_paths_and_labels():
     votes = elosim.Votes.from_counts(
         ["A", "B", "C", "D"], [[0, 20, 30, 40], [10, 0, 20, 30], [5, 10, 0, 20], [2, 5, 10, 0]]
     )
-    from elosim.bootstrap import bootstrap
+    from elosim.inference.bootstrap import bootstrap
 
     fit = elosim.bradley_terry(votes)
     boot = bootstrap(fit, n_resamples=300, rng=3)

@@ -9,9 +9,9 @@ import pytest
 
 import elosim
 from elosim import report
-from elosim._display import escape_latex, format_number, format_pvalue, level_text
-from elosim.gaps import gap_test, pairwise_gap_tests
-from elosim.ranks import rank_intervals
+from elosim._core.format import escape_latex, format_number, format_pvalue, level_text
+from elosim.inference.gaps import gap_test, pairwise_gap_tests
+from elosim.inference.ranks import rank_intervals
 
 ITEMS = ["A_1", "B&co", "50% C", "#D"]
 COUNTS = [[0, 30, 25, 20], [20, 0, 28, 22], [15, 22, 0, 26], [12, 18, 20, 0]]

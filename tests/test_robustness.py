@@ -1,4 +1,4 @@
-"""Tests of elosim.robustness (votes to remove to flip an order), against brute force."""
+"""Tests of elosim.simulation.robustness (votes to remove to flip an order), against brute force."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import elosim
-from elosim.robustness import top_robustness, vote_influence, votes_to_flip
+from elosim.simulation.robustness import top_robustness, vote_influence, votes_to_flip
 
 ITEMS = ["a", "b", "c"]
 # a slightly above b; all pairs go both ways
@@ -62,7 +62,7 @@ def test_two_items_exact():
     # brute force by hand: x must fall below 8 wins -> remove 5 of x's wins
     assert res.n_removed == 5
     assert res.flipped is True
-    assert res.removed == (elosim.robustness.RemovedVotes("x", "y", "x", 5, res.removed[0][4]),)
+    assert res.removed == (elosim.RemovedVotes("x", "y", "x", 5, res.removed[0][4]),)
     assert res.refit_gap < 0
 
 

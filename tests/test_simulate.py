@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from elosim import Votes
-from elosim.simulate import simulate_votes, true_win_probability
+from elosim.simulation.arena import simulate_votes, true_win_probability
 
 # Statistical tests: with a fixed seed each test is deterministic; the thresholds are chosen so
 # that a *correct* generator would fail with probability <= 0.001 per test (Bonferroni over the

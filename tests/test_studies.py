@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 import elosim
-from elosim.studies import coverage_study, simulated_gap_power
+from elosim.simulation.studies import coverage_study, simulated_gap_power
 
 RATINGS = [1000.0, 1010.0, 1020.0, 1035.0, 1060.0]
 
 
 @pytest.fixture(scope="module")
-def study() -> elosim.studies.CoverageStudyResult:
+def study() -> elosim.CoverageStudyResult:
     # 120 arenas x 2,000 votes, 5 close items, 20% symmetric ties (half-win target = truth,
     # but the binomial variance is wrong, so the sandwich matters); B = 200 resamples.
     return coverage_study(
@@ -98,7 +98,7 @@ def test_matching_davidson_fit_has_no_shift():
 
 def test_estimand_equals_truth_when_models_match():
     # the pseudo-true computation itself returns the truth for a matching model
-    from elosim.studies import _estimand, _make_generator
+    from elosim.simulation.studies import _estimand, _make_generator
 
     g = _make_generator([970.0, 1000.0, 1040.0], 500, "davidson", "uniform",
                         {"tie_rate": 0.25})

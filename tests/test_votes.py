@@ -14,7 +14,7 @@ import pytest
 
 import elosim
 from elosim import Votes, VotesError, read_votes
-from elosim import votes as votes_mod
+from elosim.data import votes as votes_mod
 
 # --------------------------------------------------------------------------- constructors
 

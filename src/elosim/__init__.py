@@ -1,8 +1,8 @@
 """elosim: Bradley-Terry ratings on the Elo scale, with intervals you can cite."""
 
-from . import datasets, plot, report  # plot imports matplotlib only when drawing
-from ._elo import gap_from_win_probability, win_probability_from_gap
-from ._errors import (
+from . import datasets, plot, report  # public modules; plot imports matplotlib only when drawing
+from ._core.elo import gap_from_win_probability, win_probability_from_gap
+from ._core.errors import (
     ConvergenceWarning,
     DegenerateBootstrapWarning,
     DisconnectedGraphError,
@@ -12,9 +12,9 @@ from ._errors import (
     VotesError,
 )
 from ._version import __version__
-from .bootstrap import BootstrapResult, bootstrap
-from .fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
-from .gaps import (
+from .data.votes import Votes, VotesSummary, read_votes
+from .inference.bootstrap import BootstrapResult, bootstrap
+from .inference.gaps import (
     GapTestResult,
     PairwiseGapTests,
     ReportedGapTest,
@@ -24,17 +24,31 @@ from .gaps import (
     overlap_test_level,
     pairwise_gap_tests,
 )
-from .online import EloBTComparison, OnlineEloResult, OrderingInterval, compare_elo_bt, online_elo
-from .planning import SimulatedPower, min_detectable_gap, power, simulated_power, votes_needed
-from .quasi import QuasiVarianceResult, quasi_variances
-from .ranks import (
+from .inference.quasi import QuasiVarianceResult, quasi_variances
+from .inference.ranks import (
     RankSetResult,
     lmarena_rank,
     marginal_rank_intervals_bootstrap,
     rank_intervals,
     rank_intervals_from_estimates,
 )
-from .robustness import (
+from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
+from .simulation.arena import TrueWinProbability, simulate_votes, true_win_probability
+from .simulation.online import (
+    EloBTComparison,
+    OnlineEloResult,
+    OrderingInterval,
+    compare_elo_bt,
+    online_elo,
+)
+from .simulation.planning import (
+    SimulatedPower,
+    min_detectable_gap,
+    power,
+    simulated_power,
+    votes_needed,
+)
+from .simulation.robustness import (
     RemovedVotes,
     TopRobustnessResult,
     VotesToFlipResult,
@@ -42,15 +56,13 @@ from .robustness import (
     vote_influence,
     votes_to_flip,
 )
-from .simulate import TrueWinProbability, simulate_votes, true_win_probability
-from .studies import (
+from .simulation.studies import (
     CoverageStudyResult,
     GapPowerSimulation,
     MonteCarloEstimate,
     coverage_study,
     simulated_gap_power,
 )
-from .votes import Votes, VotesSummary, read_votes
 
 __all__ = [
     "BootstrapResult",

@@ -72,7 +72,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from numpy.typing import NDArray
 
-from elosim.votes import A_WINS, B_WINS, TIE, Votes
+from elosim.data.votes import A_WINS, B_WINS, TIE, Votes
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import DisconnectedGraphError, NoFiniteEstimateError, VotesError
-from ._methods import DisplayMethods
-from ._validation import check_positive_int
-from .fit import BradleyTerryResult, bradley_terry
-from .votes import Votes
+from .._core.errors import DisconnectedGraphError, NoFiniteEstimateError, VotesError
+from .._core.results import DisplayMethods
+from .._core.validation import check_positive_int
+from ..data.votes import Votes
+from ..models.fit import BradleyTerryResult, bradley_terry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,7 +86,7 @@ def vote_influence(result: BradleyTerryResult, a: str | int, b: str | int) -> Ar
     Examples
     --------
     >>> import elosim
-    >>> from elosim.robustness import vote_influence
+    >>> from elosim.simulation.robustness import vote_influence
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["x", "y"], [[0, 6], [4, 0]]))
     >>> psi = vote_influence(fit, "x", "y")
     >>> bool(psi[fit.votes.outcome == 0].max() > 0)  # a win of x pushes the gap up
@@ -207,7 +207,7 @@ class VotesToFlipResult(DisplayMethods):
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): the removed
         (pair, outcome) cells, most influential first (``winner`` empty for ties)."""
-        from .report import Table
+        from .._core.table import Table
 
         cols: dict[str, list[Any]] = {
             "item_a": [r.item_a for r in self.removed],
@@ -226,7 +226,7 @@ class VotesToFlipResult(DisplayMethods):
 
     def to_frame(self) -> pd.DataFrame:
         """The removed cells: ``item_a, item_b, winner, n_removed, influence``. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("VotesToFlipResult.to_frame")
         t = self._table()
@@ -337,7 +337,7 @@ def votes_to_flip(
     Examples
     --------
     >>> import elosim
-    >>> from elosim.robustness import votes_to_flip
+    >>> from elosim.simulation.robustness import votes_to_flip
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["x", "y"], [[0, 12], [8, 0]]))
     >>> res = votes_to_flip(fit, "x", "y")
     >>> res.n_removed, res.flipped  # drop 5 of x's wins: 7 vs 8
@@ -514,7 +514,7 @@ class TopRobustnessResult(DisplayMethods):
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): first-order
         votes to flip the leader, per challenger (empty: not flippable), best first."""
-        from .report import Table
+        from .._core.table import Table
 
         cols: dict[str, list[Any]] = {
             "challenger": list(self.linear_counts),
@@ -535,7 +535,7 @@ class TopRobustnessResult(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """``challenger, n_removed_linear`` (NaN: not flippable); the leader and the verified
         count are in ``DataFrame.attrs``. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("TopRobustnessResult.to_frame")
         t = self._table()
@@ -579,7 +579,7 @@ def top_robustness(
     Examples
     --------
     >>> import elosim
-    >>> from elosim.robustness import top_robustness
+    >>> from elosim.simulation.robustness import top_robustness
     >>> votes = elosim.Votes.from_counts(
     ...     ["a", "b", "c"], [[0, 14, 20], [10, 0, 18], [8, 10, 0]])
     >>> res = top_robustness(elosim.bradley_terry(votes))

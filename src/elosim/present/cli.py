@@ -45,13 +45,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import numpy as np
 
-from ._errors import DisconnectedGraphError, ElosimWarning, NoFiniteEstimateError
-from ._version import __version__
+from .._core.errors import DisconnectedGraphError, ElosimWarning, NoFiniteEstimateError
+from .._version import __version__
 
 if TYPE_CHECKING:
-    from .bootstrap import BootstrapResult
-    from .fit import BradleyTerryResult
-    from .votes import Votes
+    from ..data.votes import Votes
+    from ..inference.bootstrap import BootstrapResult
+    from ..models.fit import BradleyTerryResult
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "CLIError", "build_parser", "main"]
 
@@ -450,7 +450,7 @@ def _cli_text(text: str) -> str:
 
 
 def _load_example(name: str) -> Votes:
-    from . import datasets
+    from ..data import datasets
 
     if name == "lmarena-140k":
         return datasets.load_lmarena_140k()
@@ -476,7 +476,7 @@ def _load_votes(args: argparse.Namespace) -> Votes:
             raise CLIError("--columns applies to FILE, not to --example", EXIT_USAGE)
         votes = _load_example(args.example)
     else:
-        from .votes import read_votes
+        from ..data.votes import read_votes
 
         a, b, winner = args.columns or ("model_a", "model_b", "winner")
         if os.path.isdir(args.file):
@@ -486,7 +486,7 @@ def _load_votes(args: argparse.Namespace) -> Votes:
         low = [it for it, n in zip(votes.items, votes.votes_per_item, strict=True)
                if n < args.min_votes]
         if low:
-            from ._errors import VotesError
+            from .._core.errors import VotesError
 
             try:
                 votes = votes.min_votes(args.min_votes)
@@ -518,7 +518,7 @@ def _check_model_options(args: argparse.Namespace) -> None:
 
 
 def _fit(args: argparse.Namespace, votes: Votes) -> BradleyTerryResult:
-    from .fit import bradley_terry
+    from ..models.fit import bradley_terry
 
     anchor: Anchor | None = getattr(args, "anchor", None)
     offset = getattr(args, "offset", None)
@@ -544,7 +544,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _bootstrap(
     args: argparse.Namespace, fit: BradleyTerryResult, seed: int
 ) -> BootstrapResult:
-    from .bootstrap import bootstrap
+    from ..inference.bootstrap import bootstrap
 
     return bootstrap(
         fit, n_resamples=args.bootstrap, method=args.method or "percentile",
@@ -751,7 +751,7 @@ def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
     if fmt == "table":
         out.write(_settings_line(settings) + "\n" + _text_table(rows, args.confidence_level)
                   + "\n")
-        from .fit import SPARSE_VOTES
+        from ..models.fit import SPARSE_VOTES
 
         few = fit.sparse_items()
         if few:
@@ -831,7 +831,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 # ---------------------------------------------------------------------------- power
 def _cmd_power(args: argparse.Namespace, out: TextIO) -> int:
-    from .planning import min_detectable_gap, power, votes_needed
+    from ..simulation.planning import min_detectable_gap, power, votes_needed
 
     if args.gap is None and args.votes is None:
         raise CLIError("give --gap G (votes needed), --votes N (detectable gap) or both "
@@ -891,7 +891,7 @@ def _cmd_power(args: argparse.Namespace, out: TextIO) -> int:
 
 # ---------------------------------------------------------------------------- simulate
 def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
-    from .simulate import simulate_votes
+    from ..simulation.arena import simulate_votes
 
     ties = None if args.ties == "none" else args.ties
     try:

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from . import _solvers
+from . import solvers
 
 Array = NDArray[np.float64]
 
@@ -42,7 +42,7 @@ class BatchProblem:
         self.prior = prior_strength
         self.regular = prior_strength > 0
         self.h0_inv = (
-            _solvers.pseudo_inverse(info_hat, n_items, self.regular) if h0_inv is None else h0_inv
+            solvers.pseudo_inverse(info_hat, n_items, self.regular) if h0_inv is None else h0_inv
         )
         self.n_hat = self.scatter_abs(table_hat.sum(axis=1)[None, :])[0]
 
@@ -57,11 +57,11 @@ class BatchProblem:
         out -= np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
         return out.reshape(r, self.k)
 
-    def _terms(self, theta: Array, table: Array, *, loglik: bool = True) -> _solvers.PairTerms:
+    def _terms(self, theta: Array, table: Array, *, loglik: bool = True) -> solvers.PairTerms:
         lam = theta[:, : self.k]
         d = lam[:, self.pair_i] - lam[:, self.pair_j]
         tau = theta[:, self.k : self.k + 1] if self.model != "half" else 0.0
-        return _solvers.pair_terms(self.model, table, d, tau, loglik=loglik)  # type: ignore[arg-type]
+        return solvers.pair_terms(self.model, table, d, tau, loglik=loglik)  # type: ignore[arg-type]
 
     def scatter_abs(self, values: Array) -> Array:
         """``sum_p values[r, p] * (e_{i_p} + e_{j_p})``: per-item totals, shape (R, K)."""
@@ -113,7 +113,7 @@ class BatchProblem:
             info[:, np.arange(k), np.arange(k)] += self.prior
         return info
 
-    def assemble(self, t: _solvers.PairTerms) -> Array:
+    def assemble(self, t: solvers.PairTerms) -> Array:
         """(R, m, m) matrices from per-pair second-order terms ``h_dd, h_dt, h_tt``.
 
         The rating block is the weighted graph Laplacian of ``h_dd``; used for the

@@ -55,15 +55,15 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from ._errors import DisconnectedGraphError, NoFiniteEstimateError
-from ._methods import DisplayMethods
-from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
-from .bootstrap import bootstrap
-from .fit import BradleyTerryResult, bradley_terry
-from .gaps import gap_test
-from .ranks import point_ranks, rank_intervals
-from .simulate import _check_scale, _parse_ratings, simulate_votes, true_win_probability
-from .votes import Votes
+from .._core.errors import DisconnectedGraphError, NoFiniteEstimateError
+from .._core.results import DisplayMethods
+from .._core.validation import check_choice, check_confidence_level, check_positive_int, check_rng
+from ..data.votes import Votes
+from ..inference.bootstrap import bootstrap
+from ..inference.gaps import gap_test
+from ..inference.ranks import point_ranks, rank_intervals
+from ..models.fit import BradleyTerryResult, bradley_terry
+from .arena import check_scale, parse_ratings, simulate_votes, true_win_probability
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -184,8 +184,8 @@ def _make_generator(
         raise ValueError(f"ties must be None or one of {opts}; got {ties!r}")
     kw = dict(sim_kwargs)
     items = kw.pop("items", None)
-    labels, r = _parse_ratings(true_ratings, items)
-    f = _check_scale(kw.get("scale", 400.0), kw.get("base", 10.0))
+    labels, r = parse_ratings(true_ratings, items)
+    f = check_scale(kw.get("scale", 400.0), kw.get("base", 10.0))
     tie_rate = 0.0
     if ties == "symmetric":
         if "tie_parameter" in kw:
@@ -392,7 +392,7 @@ class CoverageStudyResult(DisplayMethods):
         simultaneous_rank_set_size, marginal_rank_set_size``. The level and settings are in
         ``df.attrs``. Needs pandas.
         """
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("CoverageStudyResult.to_frame")
         df = pdm.DataFrame(self.table())
@@ -405,7 +405,7 @@ class CoverageStudyResult(DisplayMethods):
 
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`)."""
-        from .report import Table
+        from .._core.table import Table
 
         cols = self.table()
         fm = {c: (f".{digits}f" if c.endswith(("width", "size")) else ".3f")
@@ -566,7 +566,7 @@ def coverage_study(
 
     Examples
     --------
-    >>> from elosim.studies import coverage_study
+    >>> from elosim.simulation.studies import coverage_study
     >>> res = coverage_study([1050.0, 1000.0, 950.0], 500, n_simulations=10,
     ...                      methods=("wald-sandwich", "percentile"), n_resamples=50, rng=0)
     >>> res.per_simulation.shape
@@ -747,7 +747,7 @@ class GapPowerSimulation(DisplayMethods):
 
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): one row."""
-        from .report import Table
+        from .._core.table import Table
 
         cols: dict[str, list[Any]] = {
             "gap": [float(self.gap)],
@@ -773,7 +773,7 @@ class GapPowerSimulation(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """The one-row standard table (:meth:`to_markdown`'s columns); the settings are in
         ``DataFrame.attrs``. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("GapPowerSimulation.to_frame")
         t = self._table()
@@ -849,7 +849,7 @@ def simulated_gap_power(
 
     Examples
     --------
-    >>> from elosim.studies import simulated_gap_power
+    >>> from elosim.simulation.studies import simulated_gap_power
     >>> res = simulated_gap_power(20, 2369, n_simulations=100, rng=0)
     >>> abs(res.power - res.closed_form_power) < 4 * res.standard_error
     True

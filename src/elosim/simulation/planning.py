@@ -56,10 +56,10 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from ._elo import elo_factor
-from ._methods import DisplayMethods
-from ._normal import norm
-from ._validation import (
+from .._core.elo import elo_factor
+from .._core.normal import norm
+from .._core.results import DisplayMethods
+from .._core.validation import (
     check_choice,
     check_confidence_level,
     check_finite_real,
@@ -251,7 +251,7 @@ def votes_needed(
 
     Examples
     --------
-    >>> from elosim.planning import votes_needed
+    >>> from elosim.simulation.planning import votes_needed
     >>> votes_needed(1)
     947450
     >>> votes_needed(20)
@@ -309,7 +309,7 @@ def power(
 
     Examples
     --------
-    >>> from elosim.planning import power
+    >>> from elosim.simulation.planning import power
     >>> round(power(1, 947450), 4)
     0.8
     >>> round(power(10, 1000), 3)
@@ -358,7 +358,7 @@ def min_detectable_gap(
 
     Examples
     --------
-    >>> from elosim.planning import min_detectable_gap
+    >>> from elosim.simulation.planning import min_detectable_gap
     >>> round(min_detectable_gap(947450), 4)
     1.0
     >>> round(min_detectable_gap(10_000), 2)
@@ -443,7 +443,7 @@ class SimulatedPower(DisplayMethods):
 
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): one row."""
-        from .report import Table
+        from .._core.table import Table
 
         cols: dict[str, list[Any]] = {
             "gap": [float(self.gap)],
@@ -459,7 +459,7 @@ class SimulatedPower(DisplayMethods):
     def to_frame(self) -> Any:
         """The one-row standard table (:meth:`to_markdown`'s columns); the settings are in
         ``DataFrame.attrs``. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("SimulatedPower.to_frame")
         t = self._table()
@@ -583,7 +583,7 @@ def simulated_power(
 
     Examples
     --------
-    >>> from elosim.planning import simulated_power
+    >>> from elosim.simulation.planning import simulated_power
     >>> res = simulated_power(20, 2369, n_simulations=2000, rng=0)
     >>> abs(res.power - 0.8) < 4 * res.standard_error
     True

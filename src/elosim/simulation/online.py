@@ -22,10 +22,15 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._display import require_pandas
-from ._methods import DisplayMethods
-from ._validation import check_confidence_level, check_finite_real, check_positive_int, check_rng
-from .votes import Votes
+from .._core.format import require_pandas
+from .._core.results import DisplayMethods
+from .._core.validation import (
+    check_confidence_level,
+    check_finite_real,
+    check_positive_int,
+    check_rng,
+)
+from ..data.votes import Votes
 
 __all__ = ["EloBTComparison", "OnlineEloResult", "OrderingInterval", "compare_elo_bt", "online_elo"]
 
@@ -269,7 +274,7 @@ def online_elo(
     Raises
     ------
     TypeError
-        ``votes`` is not a :class:`~elosim.votes.Votes`, or a setting has the wrong type.
+        ``votes`` is not a :class:`~elosim.Votes`, or a setting has the wrong type.
     ValueError
         ``k <= 0``, non-finite ``initial``, ``scale <= 0``, ``base <= 1``,
         ``n_orderings < 1``, bad ``checkpoints``, or ratings that overflow (K far too large).
@@ -289,7 +294,7 @@ def online_elo(
     --------
     >>> import numpy as np
     >>> from elosim import Votes
-    >>> from elosim.online import online_elo
+    >>> from elosim.simulation.online import online_elo
     >>> v = Votes(items=["a", "b"], a=np.array([0, 0, 1]), b=np.array([1, 1, 0]),
     ...           outcome=np.array([0, 2, 0], dtype=np.int8))
     >>> res = online_elo(v, k=32)
@@ -446,7 +451,7 @@ class EloBTComparison(DisplayMethods):
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`):
         :meth:`metrics`, with an empty ``k`` for Bradley-Terry."""
-        from .report import Table
+        from .._core.table import Table
 
         m = self.metrics()
         m["k"] = [None if math.isnan(kk) else kk for kk in m["k"]]
@@ -525,8 +530,8 @@ def compare_elo_bt(
 ) -> EloBTComparison:
     """Compare online Elo (several K) with Bradley–Terry on the same simulated votes.
 
-    Simulates ``n_votes`` votes with :func:`elosim.simulate.simulate_votes`, fits the
-    Bradley–Terry MLE (``elosim.fit.bradley_terry``, half-win ties) and runs
+    Simulates ``n_votes`` votes with :func:`elosim.simulate_votes`, fits the
+    Bradley–Terry MLE (``elosim.bradley_terry``, half-win ties) and runs
     :func:`online_elo` with each K over ``n_orderings`` random orderings. Both are centred
     (mean 0) before comparing with the centred truth, so the metrics show bias (errors,
     compression of the spread), order dependence (SD over orderings) and the effect of K.
@@ -534,7 +539,7 @@ def compare_elo_bt(
     Parameters
     ----------
     true_ratings : mapping or array
-        Generating ratings (see :func:`~elosim.simulate.simulate_votes`).
+        Generating ratings (see :func:`~elosim.simulate_votes`).
     n_votes : int
         Number of votes to simulate.
     k : float or tuple of float
@@ -542,7 +547,7 @@ def compare_elo_bt(
     n_orderings : int
         Random orderings per K (Boubdir et al. 2023 suggest >= 100 for stable Elo).
     pairing, ties, tie_rate, tie_parameter, items
-        Passed to :func:`~elosim.simulate.simulate_votes`.
+        Passed to :func:`~elosim.simulate_votes`.
     rng : None, int, SeedSequence or Generator
         Randomness; two child generators (votes, orderings) are spawned from it.
 
@@ -555,21 +560,21 @@ def compare_elo_bt(
     Raises
     ------
     ValueError
-        Bad arguments (as in :func:`~elosim.simulate.simulate_votes` and
+        Bad arguments (as in :func:`~elosim.simulate_votes` and
         :func:`online_elo`); errors of the BT fit (e.g. no finite estimate when an item never
         lost) propagate.
 
     Examples
     --------
-    >>> from elosim.online import compare_elo_bt
+    >>> from elosim.simulation.online import compare_elo_bt
     >>> cmp = compare_elo_bt([1000.0, 1100.0, 1200.0], 3000, k=(4, 32), n_orderings=3, rng=0)
     >>> cmp.elo_ratings.shape
     (2, 3)
     >>> cmp.metrics()["method"]
     ['bradley-terry', 'online-elo', 'online-elo']
     """
-    from .fit import bradley_terry
-    from .simulate import _parse_ratings, simulate_votes
+    from ..models.fit import bradley_terry
+    from .arena import parse_ratings, simulate_votes
 
     k_any: Any = k
     ks: tuple[Any, ...] = (k_any,) if isinstance(k_any, numbers.Real) else tuple(k_any)
@@ -592,7 +597,7 @@ def compare_elo_bt(
         items=items,
         rng=g_votes,
     )
-    _, truth = _parse_ratings(true_ratings, items)
+    _, truth = parse_ratings(true_ratings, items)
     truth = truth - truth.mean()
     bt = bradley_terry(votes, ties="half")
     bt_r = np.asarray(bt.ratings, dtype=float)

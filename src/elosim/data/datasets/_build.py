@@ -1,6 +1,6 @@
 """Rebuild the bundled ``.npz`` files from the plain CSV copies (maintainers only).
 
-Usage: ``python -m elosim.datasets._build /path/to/shared/data``. Each CSV column is stored
+Usage: ``python -m elosim.data.datasets._build /path/to/shared/data``. Each CSV column is stored
 losslessly in the smallest form: integers as the narrowest integer dtype, ISO dates as
 ``datetime64[D]`` and text as category codes plus the list of categories.
 """

@@ -9,20 +9,16 @@ the number of votes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .._core.arrays import readonly
 
 __all__ = ["VoteCounts"]
 
 #: Outcome codes *relative to the pair* (i < j): i won, j won, tie.
 I_WINS, J_WINS, TIE = 0, 1, 2
-
-
-def _readonly(x: NDArray[Any]) -> NDArray[Any]:
-    x.flags.writeable = False
-    return x
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,11 +193,11 @@ def reduce_votes(
         cell_out = (po % 3).astype(np.int8)
     counts = VoteCounts(
         items=items,
-        pair_i=_readonly((upairs // n_items).astype(np.intp)),
-        pair_j=_readonly((upairs % n_items).astype(np.intp)),
-        cell_pair=_readonly(cell_pair),
-        cell_outcome=_readonly(cell_out),
-        cell_weight=_readonly(cell_w),
-        cell_count=_readonly(cell_count),
+        pair_i=readonly((upairs // n_items).astype(np.intp)),
+        pair_j=readonly((upairs % n_items).astype(np.intp)),
+        cell_pair=readonly(cell_pair),
+        cell_outcome=readonly(cell_out),
+        cell_weight=readonly(cell_w),
+        cell_count=readonly(cell_count),
     )
     return counts, row_cell

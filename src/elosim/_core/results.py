@@ -1,17 +1,21 @@
-"""Inference methods shared by :class:`BradleyTerryResult` and :class:`BootstrapResult`.
+"""Methods every result offers whose work lives in a higher layer.
 
-Each method is a thin delegate to the function of the same name in :mod:`elosim.gaps`,
-:mod:`elosim.quasi` or :mod:`elosim.ranks`, which hold the documentation of record.
+:class:`InferenceMethods` (gap tests, quasi-variances, rank sets; implemented in
+``elosim.inference``) and :class:`DisplayMethods` (HTML, Markdown, LaTeX, methods text and
+``.plot()``; implemented in ``elosim.present``) are thin delegates through
+:mod:`elosim._core.hooks`: the functions they call hold the documentation of record.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import hooks
+
 if TYPE_CHECKING:
-    from .gaps import GapTestResult, PairwiseGapTests
-    from .quasi import QuasiVarianceResult
-    from .ranks import RankSetResult
+    from ..inference.gaps import GapTestResult, PairwiseGapTests
+    from ..inference.quasi import QuasiVarianceResult
+    from ..inference.ranks import RankSetResult
 
 
 class InferenceMethods:
@@ -27,13 +31,12 @@ class InferenceMethods:
         kind: str | None = None,
         method: str | None = None,
     ) -> GapTestResult:
-        """Test whether ``a`` and ``b`` differ; see :func:`elosim.gaps.gap_test`."""
-        from .gaps import gap_test
-
-        return gap_test(
-            self, a, b, alternative=alternative, confidence_level=confidence_level,
+        """Test whether ``a`` and ``b`` differ; see :func:`elosim.gap_test`."""
+        out: GapTestResult = hooks.call(
+            "gap_test", self, a, b, alternative=alternative, confidence_level=confidence_level,
             kind=kind, method=method,
         )
+        return out
 
     def pairwise_gap_tests(
         self,
@@ -44,19 +47,19 @@ class InferenceMethods:
         kind: str | None = None,
         method: str | None = None,
     ) -> PairwiseGapTests:
-        """Gap tests for every pair; see :func:`elosim.gaps.pairwise_gap_tests`."""
-        from .gaps import pairwise_gap_tests
-
-        return pairwise_gap_tests(
-            self, adjust=adjust, alternative=alternative, confidence_level=confidence_level,
+        """Gap tests for every pair; see :func:`elosim.pairwise_gap_tests`."""
+        out: PairwiseGapTests = hooks.call(
+            "pairwise_gap_tests", self, adjust=adjust, alternative=alternative,
+            confidence_level=confidence_level,
             kind=kind, method=method,
         )
+        return out
 
     def quasi_variances(self, *, kind: str | None = None) -> QuasiVarianceResult:
-        """Quasi-variances (Firth & de Menezes 2004); see :func:`elosim.quasi.quasi_variances`."""
-        from .quasi import quasi_variances
-
-        return quasi_variances(self, kind=kind)
+        """Quasi-variances (Firth & de Menezes 2004); see :func:`elosim.quasi_variances`."""
+        out: QuasiVarianceResult = hooks.call(
+            "quasi_variances", self, kind=kind)
+        return out
 
     def rank_intervals(
         self,
@@ -68,21 +71,20 @@ class InferenceMethods:
         rng: Any = None,
         kind: str | None = None,
     ) -> RankSetResult:
-        """Rank confidence sets (Mogstad et al. 2024); see :func:`elosim.ranks.rank_intervals`."""
-        from .ranks import rank_intervals
-
-        return rank_intervals(
-            self, confidence_level=confidence_level, simultaneous=simultaneous,
+        """Rank confidence sets (Mogstad et al. 2024); see :func:`elosim.rank_intervals`."""
+        out: RankSetResult = hooks.call(
+            "rank_intervals", self, confidence_level=confidence_level, simultaneous=simultaneous,
             stepdown=stepdown, n_draws=n_draws, rng=rng, kind=kind,
         )
+        return out
 
     def lmarena_rank(
         self, *, confidence_level: float = 0.95, kind: str | None = None
     ) -> RankSetResult:
-        """LMArena's "Rank (UB)" heuristic; see :func:`elosim.ranks.lmarena_rank`."""
-        from .ranks import lmarena_rank
-
-        return lmarena_rank(self, confidence_level=confidence_level, kind=kind)
+        """LMArena's "Rank (UB)" heuristic; see :func:`elosim.lmarena_rank`."""
+        out: RankSetResult = hooks.call(
+            "lmarena_rank", self, confidence_level=confidence_level, kind=kind)
+        return out
 
 
 class DisplayMethods:
@@ -96,17 +98,15 @@ class DisplayMethods:
     _plot_function: str = ""
 
     def _repr_html_(self) -> str:
-        from .report import result_html
-
-        return result_html(self)
+        out: str = hooks.call("result_html", self)
+        return out
 
     def to_markdown(self, confidence_level: float | None = None, **options: Any) -> str:
         """The result's standard table as GitHub-flavoured Markdown."""
-        from .report import result_markdown
-
         if confidence_level is not None:
             options["confidence_level"] = confidence_level
-        return result_markdown(self, **options)
+        out: str = hooks.call("result_markdown", self, **options)
+        return out
 
     def to_latex(
         self,
@@ -117,22 +117,18 @@ class DisplayMethods:
         **options: Any,
     ) -> str:
         """The result's standard table as a LaTeX ``booktabs`` tabular."""
-        from .report import result_latex
-
         if confidence_level is not None:
             options["confidence_level"] = confidence_level
-        return result_latex(self, caption=caption, label=label, **options)
+        out: str = hooks.call("result_latex", self, caption=caption, label=label, **options)
+        return out
 
     def methods_text(self, **options: Any) -> str:
         """A paragraph for a methods section; see :func:`elosim.report.methods_text`."""
-        from .report import methods_text
-
-        return methods_text(self, **options)
+        out: str = hooks.call("methods_text", self, **options)
+        return out
 
     def plot(self, **kwargs: Any) -> Any:
         """Draw the result with its standard plot (returns the matplotlib ``Axes``)."""
         if not self._plot_function:
             raise TypeError(f"{type(self).__name__} has no standard plot")
-        from . import plot as _plot
-
-        return getattr(_plot, self._plot_function)(self, **kwargs)
+        return hooks.call("plot", self._plot_function, self, **kwargs)

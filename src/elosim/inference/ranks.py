@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._methods import DisplayMethods
-from ._validation import check_confidence_level, check_positive_int, check_result, check_rng
+from .._core import hooks
+from .._core.results import DisplayMethods
+from .._core.validation import check_confidence_level, check_positive_int, check_result, check_rng
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +121,7 @@ class RankSetResult(DisplayMethods):
 
     def to_frame(self) -> pd.DataFrame:
         """Table ``item, rating, rank, rank_low, rank_high`` sorted by rating. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("RankSetResult.to_frame")
         order = np.argsort(-self.ratings, kind="stable")
@@ -255,6 +256,7 @@ def _normal_draws(cov: Array, n: int, rng: np.random.Generator) -> Array:
     return out
 
 
+@hooks.provides("rank_intervals")
 def rank_intervals(
     result: Any,
     *,
@@ -457,6 +459,7 @@ def marginal_rank_intervals_bootstrap(
     )
 
 
+@hooks.provides("lmarena_rank")
 def lmarena_rank(
     result: Any, *, confidence_level: float = 0.95, kind: str | None = None
 ) -> RankSetResult:

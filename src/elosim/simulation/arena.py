@@ -4,7 +4,7 @@
 arena-style adaptive sampling or a user callable; items may enter late), draws an outcome
 from the Bradley–Terry model on the Elo scale with an optional tie mechanism (symmetric,
 Davidson, Rao–Kupper or a fixed rate) and optional drift of the true ratings, and returns
-:class:`~elosim.votes.Votes` with a ``time`` index. :func:`true_win_probability` returns the
+:class:`~elosim.Votes` with a ``time`` index. :func:`true_win_probability` returns the
 generating outcome probabilities for every pair.
 
 Outcome models (``δ = (R_i - R_j) / f`` with ``f = scale / ln(base)``, ``π = exp(λ)``):
@@ -59,10 +59,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from ._elo import elo_factor
-from ._methods import DisplayMethods
-from ._validation import check_positive_int, check_rng
-from .votes import Votes
+from .._core.elo import elo_factor
+from .._core.results import DisplayMethods
+from .._core.validation import check_positive_int, check_rng
+from ..data.votes import Votes
 
 __all__ = ["TrueWinProbability", "simulate_votes", "true_win_probability"]
 
@@ -74,7 +74,7 @@ DriftCallable = Callable[[NDArray[np.int64], NDArray[np.intp]], Any]
 
 
 # ---------------------------------------------------------------------------- validation
-def _parse_ratings(
+def parse_ratings(
     true_ratings: Any, items: Sequence[Any] | None
 ) -> tuple[tuple[str, ...], NDArray[np.float64]]:
     if isinstance(true_ratings, Mapping):
@@ -172,7 +172,7 @@ def _tie_spec(ties: Any, tie_rate: Any, tie_parameter: Any) -> tuple[str | None,
     return "rao-kupper", theta
 
 
-def _check_scale(scale: Any, base: Any) -> float:
+def check_scale(scale: Any, base: Any) -> float:
     for name, v in (("scale", scale), ("base", base)):
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
             raise TypeError(f"{name} must be a finite real number; got {v!r}")
@@ -251,7 +251,7 @@ class TrueWinProbability(DisplayMethods):
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): one row per
         pair ``item_a < item_b`` (in item order) with its outcome probabilities."""
-        from .report import Table
+        from .._core.table import Table
 
         cols = self._pairs()
         fm = dict.fromkeys(("p_win_a", "p_win_b", "p_tie", "expected_score_a"), ".3f")
@@ -264,7 +264,7 @@ class TrueWinProbability(DisplayMethods):
     def to_frame(self) -> Any:
         """One row per pair: ``item_a, item_b, p_win_a, p_win_b, p_tie, expected_score_a``
         (the tie mechanism in ``DataFrame.attrs``). Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("TrueWinProbability.to_frame")
         t = self._table()
@@ -331,7 +331,7 @@ def true_win_probability(
 
     Examples
     --------
-    >>> from elosim.simulate import true_win_probability
+    >>> from elosim.simulation.arena import true_win_probability
     >>> p = true_win_probability({"a": 1400.0, "b": 1000.0})
     >>> round(float(p.win[0, 1]), 6)
     0.909091
@@ -342,9 +342,9 @@ def true_win_probability(
     >>> round(float(s.win[0, 1]), 6), round(float(s.expected_score[0, 1]), 6)  # σ(δ) - t/2
     (0.859091, 0.909091)
     """
-    labels, r = _parse_ratings(true_ratings, items)
+    labels, r = parse_ratings(true_ratings, items)
     mode, param = _tie_spec(ties, tie_rate, tie_parameter)
-    f = _check_scale(scale, base)
+    f = check_scale(scale, base)
     delta = (r[:, None] - r[None, :]) / f
     win, tie = _outcome_probabilities(delta, mode, param)
     win = np.array(win, dtype=float)
@@ -596,7 +596,7 @@ def simulate_votes(
 
     Examples
     --------
-    >>> from elosim.simulate import simulate_votes
+    >>> from elosim.simulation.arena import simulate_votes
     >>> votes = simulate_votes({"a": 1100.0, "b": 1000.0, "c": 900.0}, 1000, rng=0)
     >>> votes.a.size, votes.items
     (1000, ('a', 'b', 'c'))
@@ -604,11 +604,11 @@ def simulate_votes(
     >>> bool((v2.outcome == 2).any())
     True
     """
-    labels, r0 = _parse_ratings(true_ratings, items)
+    labels, r0 = parse_ratings(true_ratings, items)
     k = len(labels)
     n = check_positive_int(n_votes, "n_votes")
     mode, param = _tie_spec(ties, tie_rate, tie_parameter)
-    f = _check_scale(scale, base)
+    f = check_scale(scale, base)
     start = _parse_entries(entries, labels, n)
     bs = check_positive_int(batch_size, "batch_size")
     dr = None if drift is None else _Drift(drift, k)

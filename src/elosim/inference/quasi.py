@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._methods import DisplayMethods
-from ._normal import norm
-from ._validation import check_confidence_level, check_result
-from .fit import ConfidenceInterval
+from .._core import hooks
+from .._core.normal import norm
+from .._core.results import DisplayMethods
+from .._core.validation import check_confidence_level, check_result
+from ..models.fit import ConfidenceInterval
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,7 +112,7 @@ class QuasiVarianceResult(DisplayMethods):
     def to_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
         """Table: ``item, rating, standard_error, quasi_se, quasi_variance, ci_low, ci_high``
         (comparison intervals). Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("QuasiVarianceResult.to_frame")
         k = len(self.items)
@@ -264,6 +265,7 @@ def fit_quasi_variances(covariance: ArrayLike) -> tuple[Array, Array, tuple[floa
     return out_q, np.asarray(rel, dtype=float), worst
 
 
+@hooks.provides("quasi_variances")
 def quasi_variances(result: Any, *, kind: str | None = None) -> QuasiVarianceResult:
     """Quasi-variances of a fit's (or a bootstrap's) ratings, on the Elo scale.
 

@@ -32,9 +32,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._counts import VoteCounts, reduce_votes
-from ._errors import VotesError
-from ._methods import DisplayMethods
+from .._core.arrays import readonly
+from .._core.errors import VotesError
+from .._core.results import DisplayMethods
+from .counts import VoteCounts, reduce_votes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,11 +66,6 @@ _UNKNOWN, _NAME, _MISSING = -1, -2, -3
 
 #: Most votes ``Votes.from_counts`` expands into rows (memory: about 17 bytes per vote).
 _MAX_EXPANDED_VOTES = 500_000_000
-
-
-def _readonly(x: NDArray[Any]) -> NDArray[Any]:
-    x.flags.writeable = False
-    return x
 
 
 def _rows(idx: NDArray[np.intp] | Sequence[int], limit: int = 5) -> str:
@@ -506,7 +502,7 @@ class VotesSummary(DisplayMethods):
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): votes per
         item, most first, and the fraction of all votes that involve the item."""
-        from .report import Table
+        from .._core.table import Table
 
         counts = sorted(self.votes_per_item.items(), key=lambda kv: -kv[1])
         total = self.n_votes
@@ -526,7 +522,7 @@ class VotesSummary(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """Votes per item (``item, n_votes, fraction_of_votes``), most first; totals in
         ``DataFrame.attrs``. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("VotesSummary.to_frame")
         t = self._table()
@@ -621,9 +617,9 @@ class Votes:
                 f"{_rows(same)}, e.g. {items[a[same[0]]]!r}; pass drop_self=True to drop them"
             )
         set_(self, "items", items)
-        set_(self, "a", _readonly(a.astype(np.intp)))
-        set_(self, "b", _readonly(b.astype(np.intp)))
-        set_(self, "outcome", _readonly(o.astype(np.int8)))
+        set_(self, "a", readonly(a.astype(np.intp)))
+        set_(self, "b", readonly(b.astype(np.intp)))
+        set_(self, "outcome", readonly(o.astype(np.int8)))
         if self.weight is not None:
             w = np.array(self.weight, dtype=float, copy=True)
             if w.shape != (n,):
@@ -641,7 +637,7 @@ class Votes:
                 )
             if not np.any(w > 0):
                 raise VotesError("all weights are zero")
-            set_(self, "weight", _readonly(w))
+            set_(self, "weight", readonly(w))
         for name in ("time", "cluster"):
             v = getattr(self, name)
             if v is not None:
@@ -653,7 +649,7 @@ class Votes:
                     raise VotesError(
                         f"{name} has {miss.size} missing value(s) at row(s) {_rows(miss)}"
                     )
-                set_(self, name, _readonly(arr))
+                set_(self, name, readonly(arr))
         cov = {}
         for key, v in dict(self.covariates).items():
             arr = np.array(v, copy=True)
@@ -661,7 +657,7 @@ class Votes:
                 raise VotesError(
                     f"length mismatch: covariate {key!r} has {arr.shape[:1]} rows for {n} votes"
                 )
-            cov[str(key)] = _readonly(arr)
+            cov[str(key)] = readonly(arr)
         set_(self, "covariates", cov)
 
     # ------------------------------------------------------------------ constructors
@@ -1134,7 +1130,7 @@ class Votes:
     # ------------------------------------------------------------------ export
     def to_frame(self) -> pd.DataFrame:
         """One row per vote in the LMArena convention (``model_a, model_b, winner``)."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pandas = require_pandas("Votes.to_frame")
         lab = np.array(["model_a", "model_b", "tie"], dtype=object)

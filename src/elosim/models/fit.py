@@ -12,14 +12,14 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from . import _solvers
-from ._display import leaderboard_text
-from ._elo import elo_factor
-from ._errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
-from ._methods import DisplayMethods, InferenceMethods
-from ._normal import norm
-from ._validation import check_choice, check_confidence_level, check_item, check_real
-from .votes import Votes
+from .._core.elo import elo_factor
+from .._core.errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
+from .._core.format import leaderboard_text
+from .._core.normal import norm
+from .._core.results import DisplayMethods, InferenceMethods
+from .._core.validation import check_choice, check_confidence_level, check_item, check_real
+from ..data.votes import Votes
+from . import solvers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -261,7 +261,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         """Inverse information in (log-strength, tie parameter), sum-to-zero on ratings; cached."""
         if "bread" not in self._cache:
             regular = self.prior_strength > 0
-            self._cache["bread"] = _solvers.pseudo_inverse(self._info, self.n_items, regular)
+            self._cache["bread"] = solvers.pseudo_inverse(self._info, self.n_items, regular)
         out: Array = self._cache["bread"]
         return out
 
@@ -277,7 +277,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         lam = self._theta[:k]
         tau = float(self._theta[k]) if self.ties != "half" else 0.0
         d = lam[c.pair_i] - lam[c.pair_j]
-        a, cc, _ = _solvers.outcome_scores(self.ties, d, tau)
+        a, cc, _ = solvers.outcome_scores(self.ties, d, tau)
         bread = self._bread()
         w_theta = np.zeros((contrasts.shape[0], bread.shape[0]))
         w_theta[:, :k] = self.elo_factor * (contrasts @ self.normalization.matrix(k))
@@ -303,11 +303,11 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         lam = self._theta[:k]
         tau = float(self._theta[k]) if self.ties != "half" else 0.0
         d = lam[c.pair_i] - lam[c.pair_j]
-        a, cc, _ = _solvers.outcome_scores(self.ties, d, tau)
+        a, cc, _ = solvers.outcome_scores(self.ties, d, tau)
         m = k + int(self.ties != "half")
         if kind == "sandwich":
-            terms = _solvers.meat_terms(self.ties, c.table(power=2), d, tau)
-            _, _, meat = _solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
+            terms = solvers.meat_terms(self.ties, c.table(power=2), d, tau)
+            _, _, meat = solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
             return meat
         # cluster-robust: sum the per-vote scores within clusters
         codes, n_cl = self.votes.cluster_codes(cluster, purpose="kind='cluster'")
@@ -387,14 +387,14 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         tau = float(self._theta[k]) if self.ties != "half" else 0.0
         if a is None and b is None:
             d = lam[:, None] - lam[None, :]
-            _, _, prob = _solvers.outcome_scores(self.ties, d, tau)
+            _, _, prob = solvers.outcome_scores(self.ties, d, tau)
             mat: Array = prob[..., 0]
             np.fill_diagonal(mat, np.nan)
             return mat
         if a is None or b is None:
             raise ValueError("give both a and b, or neither (for the full matrix)")
         ia, ib = self.index(a, "a"), self.index(b, "b")
-        _, _, prob = _solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
+        _, _, prob = solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
         return float(prob[0])
 
     def outcome_probabilities(self, a: str | int, b: str | int) -> tuple[float, float, float]:
@@ -403,7 +403,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         ia, ib = self.index(a, "a"), self.index(b, "b")
         lam = self._theta[:k]
         tau = float(self._theta[k]) if self.ties != "half" else 0.0
-        _, _, prob = _solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
+        _, _, prob = solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
         return float(prob[0]), float(prob[1]), float(prob[2])
 
     def expected_wins(self) -> Array:
@@ -418,7 +418,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         lam = self._theta[:k]
         tau = float(self._theta[k]) if self.ties != "half" else 0.0
         d = lam[c.pair_i] - lam[c.pair_j]
-        _, _, prob = _solvers.outcome_scores(self.ties, d, tau)
+        _, _, prob = solvers.outcome_scores(self.ties, d, tau)
         n = c.table().sum(axis=1)
         pts_i = n * (prob[:, 0] + 0.5 * prob[:, 2])
         pts_j = n * (prob[:, 1] + 0.5 * prob[:, 2])
@@ -441,7 +441,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
 
         Sorted by rating (highest first). Needs pandas.
         """
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pandas = require_pandas("BradleyTerryResult.to_frame")
         ci = self.confidence_interval(confidence_level, kind=kind)
@@ -607,7 +607,7 @@ def bradley_terry(
             f"votes must be an elosim.Votes (see Votes.from_frame / read_votes); "
             f"got {type(votes).__name__}"
         )
-    check_choice(ties, "ties", _solvers.TIE_MODELS)
+    check_choice(ties, "ties", solvers.TIE_MODELS)
     check_choice(solver, "solver", ("auto", "newton", "newman", "mm"))
     check_choice(covariance, "covariance", COVARIANCE_KINDS)
     if covariance == "cluster" and votes.cluster is None:
@@ -658,12 +658,12 @@ def bradley_terry(
         method = "newton" if (k <= 1500 or ties != "half" or ps > 0) else "newman"
     n_fp = 0
     if method in ("newman", "mm"):
-        lam, n_fp, _ = _solvers.newman(
+        lam, n_fp, _ = solvers.newman(
             counts.pair_i, counts.pair_j, k, table, lam0, tol=tol,
             max_iter=max_iter or 100_000, variant=method,
         )
         theta0 = lam
-    out = _solvers.newton(
+    out = solvers.newton(
         ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps, tol=tol,
         max_iter=(max_iter or 200) if method == "newton" else 0,
     )
@@ -683,7 +683,7 @@ def bradley_terry(
     tie_par = tie_se = None
     if ties != "half":
         regular = ps > 0
-        inv = _solvers.pseudo_inverse(out.info, k, regular)
+        inv = solvers.pseudo_inverse(out.info, k, regular)
         tau = float(theta[k])
         var_tau = float(inv[k, k])
         if ties == "davidson":

@@ -10,7 +10,7 @@ Two routes:
 * an analytic fit (:class:`~elosim.BradleyTerryResult`): Wald z test with the model,
   sandwich or cluster-robust covariance;
 * a bootstrap result (anything with a ``bootstrap_distribution`` attribute, e.g.
-  :class:`~elosim.bootstrap.BootstrapResult`): the gap's bootstrap distribution is the
+  :class:`~elosim.BootstrapResult`): the gap's bootstrap distribution is the
   difference of the two rows of replicates; the interval uses the bootstrap's method and
   the p-value is obtained by **inverting that interval** (see :func:`gap_test`).
 
@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._methods import DisplayMethods
-from ._normal import norm
-from ._validation import check_choice, check_confidence_level, check_item, check_result
+from .._core import hooks
+from .._core.normal import norm
+from .._core.results import DisplayMethods
+from .._core.validation import check_choice, check_confidence_level, check_item, check_result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +77,7 @@ def _fmt_p(p: float) -> str:
 
 def _frame(table: Any, what: str, **attrs: Any) -> pd.DataFrame:
     """A display table as a pandas DataFrame (title, notes and ``attrs`` in ``df.attrs``)."""
-    from ._display import require_pandas
+    from .._core.format import require_pandas
 
     pdm = require_pandas(what)
     df = pdm.DataFrame({k: list(v) for k, v in table.columns.items()})
@@ -392,15 +393,14 @@ class GapTestResult(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """One-row table ``item_a, item_b, gap, standard_error, ci_low, ci_high, statistic,
         pvalue``; level, alternative and method are in ``DataFrame.attrs``. Needs pandas."""
-        from .report import result_table
-
         return _frame(
-            result_table(self), "GapTestResult.to_frame",
+            hooks.call("result_table", self), "GapTestResult.to_frame",
             confidence_level=self.confidence_level, alternative=self.alternative,
             method=self.method,
         )
 
 
+@hooks.provides("gap_test")
 def gap_test(
     result: Any,
     a: str | int,
@@ -652,7 +652,7 @@ class PairwiseGapTests(DisplayMethods):
         """Table with columns ``item_a, item_b, gap, ci_low, ci_high, statistic, pvalue,
         pvalue_adjusted`` (plus ``standard_error``); level, adjustment, alternative and
         method are in ``DataFrame.attrs``. Needs pandas."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pdm = require_pandas("PairwiseGapTests.to_frame")
         df = pdm.DataFrame(
@@ -677,6 +677,7 @@ class PairwiseGapTests(DisplayMethods):
         return cast("pd.DataFrame", df)
 
 
+@hooks.provides("pairwise_gap_tests")
 def pairwise_gap_tests(
     result: Any,
     *,
@@ -854,7 +855,7 @@ class ReportedGapTest(DisplayMethods):
 
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): one row."""
-        from .report import Table
+        from .._core.table import Table
 
         f = f".{int(digits)}f"
         cols: dict[str, list[Any]] = {

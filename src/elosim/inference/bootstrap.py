@@ -25,14 +25,15 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
-from . import _solvers
-from ._batch import BatchProblem
-from ._display import leaderboard_text
-from ._errors import DegenerateBootstrapWarning, NoFiniteEstimateError
-from ._methods import DisplayMethods, InferenceMethods
-from ._normal import norm
-from ._validation import check_choice, check_confidence_level, check_positive_int, check_rng
-from .fit import BradleyTerryResult, ConfidenceInterval
+from .._core import hooks
+from .._core.errors import DegenerateBootstrapWarning, NoFiniteEstimateError
+from .._core.format import leaderboard_text
+from .._core.normal import norm
+from .._core.results import DisplayMethods, InferenceMethods
+from .._core.validation import check_choice, check_confidence_level, check_positive_int, check_rng
+from ..models import solvers
+from ..models.batch import BatchProblem
+from ..models.fit import BradleyTerryResult, ConfidenceInterval
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -421,14 +422,12 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
     def plot_distribution(self, **kwargs: Any) -> Any:
         """Violin plot of every item's replicate ratings; see
         :func:`elosim.plot.plot_bootstrap_distribution`."""
-        from .plot import plot_bootstrap_distribution
-
-        return plot_bootstrap_distribution(self, **kwargs)
+        return hooks.call("plot", "plot_bootstrap_distribution", self, **kwargs)
 
     def rank_intervals_naive(self, *, confidence_level: float = 0.95) -> Any:
         """Quantiles of each item's rank over the replicates (no coverage guarantee).
 
-        See :func:`elosim.ranks.marginal_rank_intervals_bootstrap`.
+        See :func:`elosim.marginal_rank_intervals_bootstrap`.
         """
         from .ranks import marginal_rank_intervals_bootstrap
 
@@ -471,7 +470,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         self, confidence_level: float | None = None, *, method: str | None = None
     ) -> pd.DataFrame:
         """Leaderboard: ``item, rating, standard_error, ci_low, ci_high, n_votes, rank``."""
-        from ._display import require_pandas
+        from .._core.format import require_pandas
 
         pandas = require_pandas("BootstrapResult.to_frame")
         ci = self.confidence_interval(confidence_level, method=method)
@@ -538,7 +537,7 @@ def _batch_meat(problem: BatchProblem, theta: Array, tsq: Array) -> Array:
     lam = theta[:, :k]
     d = lam[:, problem.pair_i] - lam[:, problem.pair_j]
     tau = theta[:, k : k + 1] if problem.model != "half" else 0.0
-    terms = _solvers.meat_terms(problem.model, tsq, d, tau)
+    terms = solvers.meat_terms(problem.model, tsq, d, tau)
     return problem.assemble(terms)
 
 def _quantiles(dist: Array, lo: float, hi: float) -> tuple[Array, Array]:
@@ -569,7 +568,7 @@ def _compute(
     n_jobs: int,
     progress: bool = False,
 ) -> tuple[Array, int, dict[str, int], int]:
-    from ._progress import ProgressBar
+    from .._core.progress import ProgressBar
 
     problem = _problem(fit)
     chunks = _chunks(reps)
@@ -612,7 +611,7 @@ def _warn(redraws: int, culprits: dict[str, int], n: int, n_nc: int) -> None:
             stacklevel=3,
         )
     if n_nc:
-        from ._errors import ConvergenceWarning
+        from .._core.errors import ConvergenceWarning
 
         warnings.warn(
             f"{n_nc} of {n} bootstrap replicates did not reach the gradient tolerance",

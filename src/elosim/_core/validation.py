@@ -129,11 +129,6 @@ def check_result(result: Any, name: str = "result") -> Any:
     tests and studies). Anything else (a DataFrame, :class:`~elosim.Votes`, None, ...) raises
     a :class:`TypeError` naming its type.
     """
-    from .bootstrap import BootstrapResult
-    from .fit import BradleyTerryResult
-
-    if isinstance(result, (BradleyTerryResult, BootstrapResult)):
-        return result
     items = getattr(result, "items", None)  # DataFrame.items is a method
     if (
         not isinstance(result, type)

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from ..votes import WINNER_LABELS, Votes, _readonly
+from ..._core.arrays import readonly
+from ..votes import WINNER_LABELS, Votes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +47,7 @@ def _columns(name: str) -> dict[str, Any]:
     """Columns of a bundled file: ``(codes, categories)`` for text, arrays otherwise."""
     ref = resources.files(__name__).joinpath(f"{name}.npz")
     with ref.open("rb") as fh, np.load(fh, allow_pickle=False) as z:
-        arrays = {k: _readonly(z[k]) for k in z.files}
+        arrays = {k: readonly(z[k]) for k in z.files}
     out: dict[str, Any] = {}
     for col in arrays.pop("columns").tolist():
         if col in arrays:
@@ -62,7 +63,7 @@ def _text(col: Any) -> NDArray[Any]:
 
 
 def _frame(name: str) -> pd.DataFrame:
-    from .._display import require_pandas
+    from ..._core.format import require_pandas
 
     pandas = require_pandas("as_frame=True")
     data = {}
