@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from elosim.inference.bootstrap import _draw_tables, _problem
 
 import elosim
+from elosim.inference.bootstrap import _draw_tables, _problem
 
 FACTOR = 400 / math.log(10)
 

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 import elosim
-from elosim.inference.gaps import (
+from elosim import (
     adjust_pvalues,
     gap_test,
     gap_test_from_reported,

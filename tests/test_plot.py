@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 import elosim
+from elosim import gap_test, pairwise_gap_tests
 from elosim import plot as P
-from elosim.inference.gaps import gap_test, pairwise_gap_tests
 from elosim.inference.ranks import rank_intervals
 
 ITEMS = ["A", "B", "C", "D", "E"]

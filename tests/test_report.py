@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 import elosim
-from elosim import report
+from elosim import gap_test, pairwise_gap_tests, report
 from elosim._core.format import escape_latex, format_number, format_pvalue, level_text
-from elosim.inference.gaps import gap_test, pairwise_gap_tests
 from elosim.inference.ranks import rank_intervals
 
 ITEMS = ["A_1", "B&co", "50% C", "#D"]

@@ -14,6 +14,7 @@ import pytest
 
 import elosim
 from elosim import Votes, VotesError, read_votes
+from elosim.data import parse as parse_mod
 from elosim.data import votes as votes_mod
 
 # --------------------------------------------------------------------------- constructors
@@ -521,8 +522,8 @@ def test_pandas_na_is_missing_everywhere() -> None:
     msg = r"column 'outcome' has 1 missing outcome\(s\) at row\(s\) 0"
     with pytest.raises(VotesError, match=msg):
         Votes.from_arrays(["x", "y"], ["y", "z"], o)
-    assert votes_mod._is_missing(pd.NA)
-    assert not votes_mod._is_missing("NA")
+    assert parse_mod._is_missing(pd.NA)
+    assert not parse_mod._is_missing("NA")
 
 
 def test_frame_weight_errors_name_the_column() -> None:

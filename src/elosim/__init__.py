@@ -12,18 +12,11 @@ from ._core.errors import (
     VotesError,
 )
 from ._version import __version__
-from .data.votes import Votes, VotesSummary, read_votes
+from .data.readers import read_votes
+from .data.votes import Votes, VotesSummary
 from .inference.bootstrap import BootstrapResult, bootstrap
-from .inference.gaps import (
-    GapTestResult,
-    PairwiseGapTests,
-    ReportedGapTest,
-    adjust_pvalues,
-    gap_test,
-    gap_test_from_reported,
-    overlap_test_level,
-    pairwise_gap_tests,
-)
+from .inference.gaps import GapTestResult, gap_test
+from .inference.pairwise import PairwiseGapTests, adjust_pvalues, pairwise_gap_tests
 from .inference.quasi import QuasiVarianceResult, quasi_variances
 from .inference.ranks import (
     RankSetResult,
@@ -32,6 +25,7 @@ from .inference.ranks import (
     rank_intervals,
     rank_intervals_from_estimates,
 )
+from .inference.reported import ReportedGapTest, gap_test_from_reported, overlap_test_level
 from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
 from .simulation.arena import TrueWinProbability, simulate_votes, true_win_probability
 from .simulation.online import (

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from . import hooks
 
 if TYPE_CHECKING:
-    from ..inference.gaps import GapTestResult, PairwiseGapTests
+    from ..inference.gaps import GapTestResult
+    from ..inference.pairwise import PairwiseGapTests
     from ..inference.quasi import QuasiVarianceResult
     from ..inference.ranks import RankSetResult
 

@@ -13,14 +13,7 @@ the offending value and its first (0-based) row numbers.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import math
-import numbers
-import os
-import sys
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,415 +33,22 @@ from .counts import VoteCounts, reduce_votes
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["A_WINS", "B_WINS", "TIE", "Votes", "VotesSummary", "read_votes"]
+from .parse import (
+    A_WINS,
+    B_WINS,
+    TIE,
+    as_column,
+    check_weight_values,
+    count_matrix,
+    factor_labels,
+    missing_mask,
+    native,
+    parse_outcomes,
+    parse_weight,
+    row_numbers,
+)
 
-#: Outcome codes stored in :attr:`Votes.outcome`.
-A_WINS, B_WINS, TIE = 0, 1, 2
-
-#: Outcome labels accepted in a ``winner`` column (LMArena's conventions).
-WINNER_LABELS: dict[str, int] = {
-    "model_a": A_WINS,
-    "model_b": B_WINS,
-    "tie": TIE,
-    "tie (bothbad)": TIE,
-    "both_bad": TIE,
-    "both bad": TIE,
-}
-
-#: Numeric outcomes: 1 = A wins, 0 = B wins, 0.5 = tie (also as the strings "1", "0", "0.5").
-NUMERIC_OUTCOMES: dict[float, int] = {1.0: A_WINS, 0.0: B_WINS, 0.5: TIE}
-
-_MAX_LABEL = 1000
-
-# classes of outcome values (negative, so they never collide with real codes)
-_UNKNOWN, _NAME, _MISSING = -1, -2, -3
-
-
-#: Most votes ``Votes.from_counts`` expands into rows (memory: about 17 bytes per vote).
-_MAX_EXPANDED_VOTES = 500_000_000
-
-
-def _rows(idx: NDArray[np.intp] | Sequence[int], limit: int = 5) -> str:
-    idx = list(idx)
-    s = ", ".join(str(int(i)) for i in idx[:limit])
-    return s + (f", ... ({len(idx) - limit} more)" if len(idx) > limit else "")
-
-
-def _is_pandas_na(x: Any) -> bool:
-    """Whether ``x`` is ``pandas.NA`` (without importing pandas)."""
-    pd_mod = sys.modules.get("pandas")
-    return pd_mod is not None and x is getattr(pd_mod, "NA", None)
-
-
-def _is_missing(x: Any) -> bool:
-    if x is None or _is_pandas_na(x):
-        return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    if isinstance(x, str):
-        return x.strip() == ""
-    try:  # numpy.datetime64('NaT'), pandas.NaT, numpy floats
-        return bool(x != x)
-    except (TypeError, ValueError):
-        return False
-
-
-def _is_int_type(t: type) -> bool:
-    return issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))
-
-
-def _missing_mask(arr: NDArray[Any]) -> NDArray[np.bool_]:
-    """Vectorised missing-value test (None, NaN, NaT, pandas.NA, blank strings)."""
-    kind = arr.dtype.kind
-    if kind in "fc":
-        return np.asarray(np.isnan(arr), dtype=bool)
-    if kind in "mM":
-        return np.asarray(np.isnat(arr), dtype=bool)
-    if kind == "U":
-        return np.asarray(np.char.str_len(np.char.strip(arr)) == 0, dtype=bool)
-    if kind != "O":
-        return np.zeros(arr.shape, dtype=bool)
-    flat = arr.ravel()
-    lst = flat.tolist()
-    types = set(map(type, lst))
-    if all(_is_int_type(t) for t in types):
-        out = np.zeros(flat.size, dtype=bool)
-    elif types <= {str}:
-        out = (flat == "") | np.fromiter(map(str.isspace, lst), dtype=bool, count=flat.size)
-    else:
-        out = np.fromiter(map(_is_missing, lst), dtype=bool, count=flat.size)
-    return out.reshape(arr.shape)
-
-
-def _as_column(values: Any, name: str) -> NDArray[Any]:
-    """A 1-D numpy array view or copy of ``values`` (never modified afterwards)."""
-    if isinstance(values, np.ndarray):
-        arr = values
-    elif hasattr(values, "to_numpy") and hasattr(values, "dtype"):  # pandas Series / Index
-        if isinstance(values.dtype, np.dtype) and values.dtype.kind != "O":
-            arr = values.to_numpy()
-        else:  # str, string, categorical, nullable dtypes: python objects
-            arr = values.to_numpy(dtype=object)
-    else:
-        try:
-            arr = np.asarray(values, dtype=object)
-        except (TypeError, ValueError) as exc:  # pragma: no cover - exotic inputs
-            raise TypeError(f"{name} could not be read as a 1-D array: {exc}") from None
-    if arr.ndim != 1:
-        raise VotesError(f"{name} must be one-dimensional; got shape {arr.shape}")
-    return arr
-
-
-def _factorize_objects(lst: list[Any]) -> tuple[list[Any], NDArray[np.intp]]:
-    """Distinct values (first-seen order) and each row's index into them (hash based)."""
-    try:
-        uniq = list(dict.fromkeys(lst))
-    except TypeError:  # unhashable values: every row is its own "distinct" value
-        return lst, np.arange(len(lst), dtype=np.intp)
-    lookup = dict(zip(uniq, range(len(uniq)), strict=True))
-    inv = np.fromiter(map(lookup.__getitem__, lst), dtype=np.intp, count=len(lst))
-    return uniq, inv
-
-
-def _label_error(values: NDArray[Any], name: str) -> None:
-    """Raise the precise error for labels that are not all str (or all int)."""
-    lst = values.tolist()
-    missing = np.flatnonzero(np.fromiter(map(_is_missing, lst), dtype=bool, count=len(lst)))
-    if missing.size:
-        raise VotesError(
-            f"column {name!r} has {missing.size} missing item label(s) at row(s) "
-            f"{_rows(missing)}; drop or fill those rows first"
-        )
-    kinds = set()
-    for v in lst:
-        if isinstance(v, (str, np.str_)):
-            kinds.add("str")
-        elif _is_int_type(type(v)):
-            kinds.add("int")
-        else:
-            raise TypeError(
-                f"column {name!r} holds an item label of type {type(v).__name__} ({v!r}); "
-                "item labels must be strings (or integers)"
-            )
-    raise TypeError(
-        f"column {name!r} mixes string and integer item labels; use one type "
-        "(e.g. convert all labels with str())"
-    )
-
-
-def _factor_labels(values: NDArray[Any], name: str) -> tuple[list[str], NDArray[np.intp], str]:
-    """Validate item labels and return (distinct labels as str, row codes, label kind)."""
-    kind = values.dtype.kind
-    labels: list[str]
-    if kind == "U":  # hashing python str is faster than sorting fixed-width unicode
-        uniq, inv = _factorize_objects(values.tolist())
-        labels = uniq
-        lkind = "str"
-    elif kind in "iu":
-        uniq_arr, inv = np.unique(values, return_inverse=True)
-        labels = [str(int(x)) for x in uniq_arr.tolist()]
-        lkind = "int"
-    elif kind == "O":
-        lst = values.tolist()
-        types = set(map(type, lst))
-        if types and all(issubclass(t, str) for t in types):
-            uniq, inv = _factorize_objects(lst)
-            labels = [str(x) for x in uniq]
-            lkind = "str"
-        elif types and all(_is_int_type(t) for t in types):
-            uniq, inv = _factorize_objects(lst)
-            labels = [str(int(x)) for x in uniq]
-            lkind = "int"
-        else:
-            _label_error(values, name)
-            raise AssertionError("unreachable")  # pragma: no cover
-    else:
-        _label_error(values.astype(object), name)
-        raise AssertionError("unreachable")  # pragma: no cover
-    inv = np.asarray(inv, dtype=np.intp).ravel()
-    if lkind == "str":
-        blank = [k for k, s in enumerate(labels) if not s.strip()]
-        if blank:
-            rows = np.flatnonzero(np.isin(inv, blank))
-            raise VotesError(
-                f"column {name!r} has {rows.size} missing item label(s) at row(s) "
-                f"{_rows(rows)}; drop or fill those rows first"
-            )
-        long = [k for k, s in enumerate(labels) if len(s) > _MAX_LABEL]
-        if long:
-            rows = np.flatnonzero(np.isin(inv, long))
-            raise VotesError(
-                f"column {name!r} has item labels longer than {_MAX_LABEL} characters at "
-                f"row(s) {_rows(rows)}; is this the right column?"
-            )
-    return labels, inv, lkind
-
-
-def _classify_outcome(v: Any) -> int:
-    """Code of one distinct outcome value, or _UNKNOWN / _NAME / _MISSING."""
-    if _is_missing(v):
-        return _MISSING
-    if isinstance(v, (bool, np.bool_)):
-        return _UNKNOWN
-    if isinstance(v, numbers.Real):
-        return NUMERIC_OUTCOMES.get(float(v), _UNKNOWN)
-    if not isinstance(v, str):
-        return _UNKNOWN
-    s = v.strip()
-    code = WINNER_LABELS.get(s.lower())
-    if code is not None:
-        return code
-    try:
-        return NUMERIC_OUTCOMES[float(s)]
-    except (ValueError, KeyError):
-        return _NAME  # maybe the name of the winning item: checked against the row
-
-
-def _parse_outcomes(
-    values: NDArray[Any], ia: NDArray[np.intp], ib: NDArray[np.intp], space: list[str], name: str
-) -> NDArray[np.int8]:
-    """Map outcome values to codes; unknown labels are an error, never a tie."""
-    n = values.size
-    kind = values.dtype.kind
-    uniq: Sequence[Any]
-    if kind in "iuf":
-        v = values.astype(float)
-        codes = np.full(n, _UNKNOWN, dtype=np.int8)
-        for num, code in NUMERIC_OUTCOMES.items():
-            codes[v == num] = code
-        codes[np.isnan(v)] = _MISSING
-        if (codes >= 0).all():
-            return codes
-        uniq, inv = _factorize_objects(values.tolist())  # error path only
-    elif kind == "U":
-        uniq, inv = _factorize_objects(values.tolist())
-    else:
-        lst = values.tolist()
-        types = set(map(type, lst))
-        if any(issubclass(t, (bool, np.bool_)) for t in types):  # True == 1: no hashing
-            uniq, inv = lst, np.arange(n, dtype=np.intp)
-        else:
-            uniq, inv = _factorize_objects(lst)
-    inv = np.asarray(inv, dtype=np.intp).ravel()
-    table = np.array([_classify_outcome(u) for u in uniq], dtype=np.int8)
-    codes = table[inv]
-    named = np.flatnonzero(codes == _NAME)
-    if named.size:
-        ustr = np.array([str(u).strip() for u in uniq], dtype=object)
-        sp = np.array(space, dtype=object)
-        o = ustr[inv[named]]
-        codes[named] = np.where(
-            o == sp[ia[named]], A_WINS, np.where(o == sp[ib[named]], B_WINS, _UNKNOWN)
-        )
-    missing = np.flatnonzero(codes == _MISSING)
-    if missing.size:
-        raise VotesError(
-            f"column {name!r} has {missing.size} missing outcome(s) at row(s) {_rows(missing)}"
-        )
-    bad = np.flatnonzero(codes == _UNKNOWN)
-    if bad.size:
-        kbad = inv[bad]
-        ks, first = np.unique(kbad, return_index=True)
-        ks = ks[np.argsort(first)]
-        desc = "; ".join(
-            f"{uniq[k]!r} (row(s) {_rows(bad[kbad == k], 3)})" for k in ks[:10].tolist()
-        )
-        allowed = "'model_a', 'model_b', 'tie', 'tie (bothbad)', 'both_bad'"
-        raise VotesError(
-            f"column {name!r} has {ks.size} unknown outcome label(s): {desc}. Allowed: "
-            f"{allowed}, the name of the winning item, or the numbers 1 (A wins), 0 (B wins) "
-            "and 0.5 (tie). Unknown labels are never read as ties."
-        )
-    return codes
-
-
-def _parse_weight(values: NDArray[Any], name: str) -> NDArray[np.float64]:
-    """Weights as float; missing cells (None, NaN, empty strings) are named with their rows."""
-    kind = values.dtype.kind
-    if kind in "iufb":
-        w = values.astype(float)
-    elif kind in "UO":
-        lst = values.tolist()
-        uniq, inv = _factorize_objects(lst)
-        conv = np.empty(len(uniq))
-        bad_text: list[int] = []
-        for k, u in enumerate(uniq):
-            if _is_missing(u):
-                conv[k] = np.nan
-            elif isinstance(u, (bool, np.bool_, numbers.Real)):
-                conv[k] = float(u)
-            elif isinstance(u, str):
-                try:
-                    conv[k] = float(u)
-                except ValueError:
-                    bad_text.append(k)
-                    conv[k] = np.nan
-            else:
-                raise TypeError(
-                    f"weight column {name!r} holds a value of type {type(u).__name__} "
-                    f"({u!r}); weights must be numbers"
-                )
-        if bad_text:
-            rows = np.flatnonzero(np.isin(inv, bad_text))
-            vals = [uniq[k] for k in bad_text[:5]]
-            raise VotesError(
-                f"weight column {name!r} has {rows.size} non-numeric value(s) {vals} at "
-                f"row(s) {_rows(rows)}"
-            )
-        w = conv[inv]
-    else:
-        raise TypeError(f"weight must be numeric; got dtype {values.dtype}")
-    if kind in "UO" or kind == "f":
-        miss = np.flatnonzero(np.isnan(w))
-        if miss.size:
-            raise VotesError(
-                f"weight column {name!r} has {miss.size} missing value(s) at row(s) "
-                f"{_rows(miss)}; drop or fill those rows first"
-            )
-    return w
-
-
-def _check_weight_values(w: NDArray[np.float64], label: str) -> NDArray[np.float64]:
-    """Reject non-finite and negative weights, naming ``label`` (e.g. "weight column 'w'")."""
-    bad = np.flatnonzero(~np.isfinite(w))
-    if bad.size:
-        raise VotesError(
-            f"{label} has {bad.size} missing or non-finite value(s) at row(s) {_rows(bad)} "
-            f"(e.g. {float(w[bad[0]])!r}); weights must be finite numbers >= 0"
-        )
-    bad = np.flatnonzero(w < 0)
-    if bad.size:
-        raise VotesError(
-            f"{label} has {bad.size} negative value(s) at row(s) {_rows(bad)}; weights must "
-            f"be >= 0 (got {float(w[bad[0]]):g} at row {int(bad[0])})"
-        )
-    return w
-
-
-def _native(values: Any) -> NDArray[Any]:
-    """Per-vote extra data as a numpy array (pandas columns via ``to_numpy``)."""
-    return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
-
-
-def _infer_text_column(values: NDArray[Any], *, dates: bool) -> NDArray[Any]:
-    """Text read from CSV -> int64, float64 (or datetime64 when ``dates``) if every cell parses."""
-    if values.dtype.kind != "O" or values.size == 0:
-        return values
-    for dtype in (np.int64, np.float64):
-        try:
-            return values.astype(dtype)
-        except (TypeError, ValueError, OverflowError):
-            pass
-    if dates:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            try:
-                return np.array(values.astype(str), dtype="datetime64")
-            except (TypeError, ValueError, Warning):
-                pass
-    return values
-
-
-def _count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
-    """A (K, K) matrix of counts as int64; every problem named with its (row, column)."""
-    k = len(labels)
-
-    def where(i: int, j: int) -> str:
-        return f"({i}, {j}) (row {labels[i]!r}, column {labels[j]!r})"
-
-    if isinstance(m, np.ndarray) and m.dtype.kind in "iuf":
-        arr = m.astype(float)
-    else:
-        try:
-            obj: NDArray[Any] | None = np.asarray(m, dtype=object)
-        except ValueError:  # ragged nesting numpy cannot even hold as objects
-            obj = None
-        if obj is None or obj.shape != (k, k):
-            detail = "a ragged (non-rectangular) matrix" if obj is None else str(obj.shape)
-            if obj is not None and obj.ndim == 1 and obj.size:
-                row_lens = [len(r) if hasattr(r, "__len__") else 1 for r in obj.tolist()]
-                if len(set(row_lens)) > 1:
-                    detail = f"a ragged matrix with rows of lengths {row_lens[:10]}"
-            raise VotesError(f"{name} must have shape ({k}, {k}) for {k} items; got {detail}")
-        for pos, v in enumerate(obj.ravel().tolist()):
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
-                i, j = divmod(pos, k)
-                raise VotesError(
-                    f"{name} must hold numbers (non-negative integer counts); got {v!r} "
-                    f"(type {type(v).__name__}) at {where(i, j)}"
-                )
-        arr = obj.astype(float)
-    if arr.shape != (k, k):
-        raise VotesError(f"{name} must have shape ({k}, {k}) for {k} items; got {arr.shape}")
-    bad = np.argwhere(~np.isfinite(arr))
-    if bad.size:
-        i, j = (int(x) for x in bad[0])
-        raise VotesError(
-            f"{name} has missing or non-finite entries ({len(bad)}), e.g. "
-            f"{float(arr[i, j])!r} at {where(i, j)}"
-        )
-    bad = np.argwhere((arr < 0) | (arr != np.round(arr)))
-    if bad.size:
-        i, j = (int(x) for x in bad[0])
-        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-        raise VotesError(
-            f"{name} must hold non-negative integer counts; got {float(arr[i, j]):g} at "
-            f"{where(i, j)}{more}"
-        )
-    diag = np.flatnonzero(np.diag(arr) != 0)
-    if diag.size:
-        i = int(diag[0])
-        raise VotesError(
-            f"{name} has non-zero diagonal entries (self-comparisons), e.g. "
-            f"{float(arr[i, i]):g} at {where(i, i)}"
-        )
-    if arr.sum() > _MAX_EXPANDED_VOTES:
-        raise VotesError(
-            f"{name} holds {arr.sum():.3g} votes in all, more than the {_MAX_EXPANDED_VOTES:,} "
-            "that from_counts expands into vote rows; check the matrix"
-        )
-    out: NDArray[np.int64] = arr.astype(np.int64)
-    return out
+__all__ = ["A_WINS", "B_WINS", "TIE", "Votes", "VotesSummary"]
 
 
 @dataclass(frozen=True)
@@ -600,7 +200,8 @@ class Votes:
             bad = np.flatnonzero((arr < 0) | (arr >= len(items)))
             if bad.size:
                 raise VotesError(
-                    f"{name} has item indices outside 0..{len(items) - 1} at row(s) {_rows(bad)}"
+                    f"{name} has item indices outside 0..{len(items) - 1} at row(s) "
+                    f"{row_numbers(bad)}"
                 )
         if not np.issubdtype(o.dtype, np.integer):
             raise TypeError(f"outcome must hold integer codes 0, 1, 2; got dtype {o.dtype}")
@@ -608,13 +209,13 @@ class Votes:
         if bad.size:
             raise VotesError(
                 f"outcome codes must be 0 (A wins), 1 (B wins) or 2 (tie); got "
-                f"{sorted(set(o[bad].tolist()))[:10]} at row(s) {_rows(bad)}"
+                f"{sorted(set(o[bad].tolist()))[:10]} at row(s) {row_numbers(bad)}"
             )
         same = np.flatnonzero(a == b)
         if same.size:
             raise VotesError(
                 f"{same.size} self-comparison(s) (an item against itself) at row(s) "
-                f"{_rows(same)}, e.g. {items[a[same[0]]]!r}; pass drop_self=True to drop them"
+                f"{row_numbers(same)}, e.g. {items[a[same[0]]]!r}; pass drop_self=True to drop them"
             )
         set_(self, "items", items)
         set_(self, "a", readonly(a.astype(np.intp)))
@@ -627,12 +228,13 @@ class Votes:
             bad = np.flatnonzero(~np.isfinite(w))
             if bad.size:
                 raise VotesError(
-                    f"weight has {bad.size} missing or non-finite value(s) at row(s) {_rows(bad)}"
+                    f"weight has {bad.size} missing or non-finite value(s) at row(s) "
+                    f"{row_numbers(bad)}"
                 )
             bad = np.flatnonzero(w < 0)
             if bad.size:
                 raise VotesError(
-                    f"weight has {bad.size} negative value(s) at row(s) {_rows(bad)}; "
+                    f"weight has {bad.size} negative value(s) at row(s) {row_numbers(bad)}; "
                     "weights must be >= 0"
                 )
             if not np.any(w > 0):
@@ -644,10 +246,10 @@ class Votes:
                 arr = np.array(v, copy=True)
                 if arr.shape != (n,):
                     raise VotesError(f"length mismatch: {name} has {arr.size} values for {n} votes")
-                miss = np.flatnonzero(_missing_mask(arr))
+                miss = np.flatnonzero(missing_mask(arr))
                 if miss.size:
                     raise VotesError(
-                        f"{name} has {miss.size} missing value(s) at row(s) {_rows(miss)}"
+                        f"{name} has {miss.size} missing value(s) at row(s) {row_numbers(miss)}"
                     )
                 set_(self, name, readonly(arr))
         cov = {}
@@ -727,9 +329,9 @@ class Votes:
         weight_name: str = "weight",
         weight_label: str = "weight",
     ) -> Votes:
-        a_arr = _as_column(a, names[0])
-        b_arr = _as_column(b, names[1])
-        o_arr = _as_column(outcome, names[2])
+        a_arr = as_column(a, names[0])
+        b_arr = as_column(b, names[1])
+        o_arr = as_column(outcome, names[2])
         n = a_arr.size
         if b_arr.size != n or o_arr.size != n:
             raise VotesError(
@@ -738,8 +340,8 @@ class Votes:
             )
         if n == 0:
             raise VotesError("no votes: the input is empty")
-        la, ca, kind_a = _factor_labels(a_arr, names[0])
-        lb, cb, kind_b = _factor_labels(b_arr, names[1])
+        la, ca, kind_a = factor_labels(a_arr, names[0])
+        lb, cb, kind_b = factor_labels(b_arr, names[1])
         if kind_a != kind_b:
             raise TypeError(
                 f"columns {names[0]!r} and {names[1]!r} hold different kinds of item labels "
@@ -750,27 +352,28 @@ class Votes:
         pos = {lab: k for k, lab in enumerate(space)}
         ia = np.array([pos[x] for x in la], dtype=np.intp)[ca]
         ib = np.array([pos[x] for x in lb], dtype=np.intp)[cb]
-        codes = _parse_outcomes(o_arr, ia, ib, space, names[2])
+        codes = parse_outcomes(o_arr, ia, ib, space, names[2])
         extra: dict[str, Any] = {"weight": weight, "time": time, "cluster": cluster}
         for key, v in extra.items():
             if v is not None:
-                arr = _as_column(v, key) if key == "weight" else _native(v)
+                arr = as_column(v, key) if key == "weight" else native(v)
                 if arr.shape[:1] != (n,):
                     raise VotesError(
                         f"length mismatch: {key} has {arr.shape[0] if arr.ndim else 0} values "
                         f"for {n} votes"
                     )
                 if key == "weight":
-                    arr = _check_weight_values(_parse_weight(arr, weight_name), weight_label)
+                    arr = check_weight_values(parse_weight(arr, weight_name), weight_label)
                 extra[key] = arr
-        cov = {k: _native(v) for k, v in (covariates or {}).items()}
+        cov = {k: native(v) for k, v in (covariates or {}).items()}
         rows = np.arange(n)
         same = np.flatnonzero(ia == ib)
         if same.size:
             if not drop_self:
                 raise VotesError(
                     f"{same.size} self-comparison(s) (an item against itself) at row(s) "
-                    f"{_rows(same)}, e.g. {space[ia[same[0]]]!r}; pass drop_self=True to drop them"
+                    f"{row_numbers(same)}, e.g. {space[ia[same[0]]]!r}; "
+                    "pass drop_self=True to drop them"
                 )
             keep = ia != ib
             if not keep.any():
@@ -800,7 +403,7 @@ class Votes:
                 labs = sorted({str(x) for x in sp[rows[bad]].tolist()})
                 raise VotesError(
                     f"column {nm!r} has labels not in items: {labs[:10]} (first at row(s) "
-                    f"{_rows(rows[bad])})"
+                    f"{row_numbers(rows[bad])})"
                 )
         return cls(
             items=labels, a=ia, b=ib, outcome=codes, weight=extra["weight"],
@@ -928,7 +531,7 @@ class Votes:
             if m is None:
                 mats.append(np.zeros((k, k), dtype=np.int64))
                 continue
-            mats.append(_count_matrix(m, name, labels))
+            mats.append(count_matrix(m, name, labels))
         w, t = mats
         if not np.array_equal(t, t.T):
             raise VotesError(
@@ -1150,243 +753,3 @@ class Votes:
             data[k] = v
         frame: pd.DataFrame = pandas.DataFrame(data)
         return frame
-
-
-def read_votes(
-    path: str | os.PathLike[str],
-    *,
-    a: str = "model_a",
-    b: str = "model_b",
-    winner: str = "winner",
-    weight: str | None = None,
-    time: str | None = None,
-    cluster: str | None = None,
-    covariates: Sequence[str] = (),
-    drop_self: bool = False,
-    encoding: str = "utf-8",
-) -> Votes:
-    """Read votes from a CSV file (or Parquet, when pyarrow is installed).
-
-    CSV cells are read as text (an empty cell is a missing value; ``"NA"`` is a label like
-    any other). The ``winner`` column is parsed as in :meth:`Votes.from_frame` (``"1"``,
-    ``"0"`` and ``"0.5"`` count like the numbers); ``weight`` is converted to float; ``time``
-    and covariate columns become int64, float64 (or, for ``time``, datetime64 for ISO dates)
-    when every cell parses, and stay text otherwise; ``cluster`` ids stay text. pandas is
-    used for speed when it is installed; without it the standard :mod:`csv` module gives
-    the same votes and the same errors.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A ``.csv`` (optionally ``.csv.gz``) or ``.parquet`` file with one row per vote.
-    a, b, winner, weight, time, cluster, covariates, drop_self
-        As in :meth:`Votes.from_frame`.
-    encoding : str
-        Text encoding of a CSV file.
-
-    Returns
-    -------
-    Votes
-
-    Raises
-    ------
-    FileNotFoundError
-        The file does not exist.
-    ValueError
-        ``encoding`` is not a known text encoding.
-    elosim.VotesError
-        The file cannot be decoded or parsed (wrong number of fields, e.g. a truncated
-        file; duplicated column names), or its contents are invalid.
-
-    Examples
-    --------
-    >>> import os, tempfile, elosim
-    >>> path = os.path.join(tempfile.mkdtemp(), "votes.csv")
-    >>> with open(path, "w") as fh:
-    ...     _ = fh.write("model_a,model_b,winner\\nx,y,model_a\\ny,z,tie\\nz,x,1\\n")
-    >>> elosim.read_votes(path)
-    <Votes: 3 votes, 3 items, 1 ties>
-    """
-    _check_encoding(encoding)
-    p = os.fspath(path)
-    if not os.path.exists(p):
-        raise FileNotFoundError(f"no such file: {p!r}")
-    kw: dict[str, Any] = {
-        "a": a, "b": b, "winner": winner, "weight": weight, "time": time, "cluster": cluster,
-        "covariates": covariates, "drop_self": drop_self,
-    }
-    if p.endswith(".parquet") or p.endswith(".pq"):
-        return Votes.from_frame(_read_parquet(p), **kw)
-    frame = _read_csv_pandas(p, encoding)
-    if frame is None:
-        frame = _read_csv_module(p, encoding)
-    if time is not None and time in frame.columns:
-        frame.infer(time, dates=True)
-    for c in covariates:
-        if c in frame.columns:
-            frame.infer(c, dates=False)
-    return Votes.from_frame(frame, **kw)
-
-
-def _check_encoding(encoding: Any) -> str:
-    """``encoding`` must name a text codec known to Python (e.g. 'utf-8', 'latin-1')."""
-    if not isinstance(encoding, str):
-        raise TypeError(
-            f"encoding must be the name of a text encoding (e.g. 'utf-8'); got {encoding!r}"
-        )
-    try:
-        info = codecs.lookup(encoding)
-    except LookupError:
-        raise ValueError(
-            f"encoding {encoding!r} is not a known text encoding; use e.g. 'utf-8', "
-            "'utf-8-sig', 'latin-1' or 'cp1252'"
-        ) from None
-    if not info._is_text_encoding:
-        raise ValueError(f"encoding {encoding!r} is not a text encoding; use e.g. 'utf-8'")
-    return encoding
-
-
-class _ColumnFrame:
-    """A minimal column-name-indexable frame (so reading needs no pandas)."""
-
-    def __init__(self, cols: dict[str, NDArray[Any]]) -> None:
-        self.columns = list(cols)
-        self._cols = cols
-
-    def __getitem__(self, name: str) -> NDArray[Any]:
-        return self._cols[name]
-
-    def infer(self, name: str, *, dates: bool) -> None:
-        self._cols[name] = _infer_text_column(self._cols[name], dates=dates)
-
-
-def _read_parquet(p: str) -> _ColumnFrame:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ImportError("reading Parquet needs pyarrow: pip install 'elosim[parquet]'") from None
-    try:
-        table = pq.read_table(p)
-    except Exception as exc:  # pyarrow raises many types for corrupt files
-        raise VotesError(f"could not read Parquet file {p!r}: {exc}") from None
-    names = [str(c) for c in table.column_names]
-    if len(set(names)) != len(names):
-        dup = sorted(k for k, c in Counter(names).items() if c > 1)
-        raise VotesError(f"{p!r} has duplicated column names: {dup}")
-    cols = {
-        name: np.asarray(table.column(k).to_numpy(zero_copy_only=False))
-        for k, name in enumerate(names)
-    }
-    return _ColumnFrame(cols)
-
-
-def _read_text(p: str, encoding: str) -> str:
-    try:
-        if p.endswith(".gz"):
-            import gzip
-
-            with gzip.open(p, "rt", encoding=encoding, newline="") as fh:
-                return fh.read()
-        with open(p, encoding=encoding, newline="") as fh:
-            return fh.read()
-    except UnicodeDecodeError as exc:
-        raise VotesError(
-            f"could not decode {p!r} as {encoding} (byte {exc.start}); pass encoding=... "
-            "(e.g. encoding='latin-1')"
-        ) from None
-    except (OSError, EOFError) as exc:  # e.g. gzip.BadGzipFile, a truncated .gz
-        raise VotesError(f"could not read {p!r}: {exc}") from None
-
-
-def _frame_from_rows(header: list[str], columns: list[NDArray[Any]], p: str) -> _ColumnFrame:
-    if header and header[0].startswith("\ufeff"):  # byte-order mark
-        header = [header[0][1:], *header[1:]]
-    if len(set(header)) != len(header):
-        dup = sorted(k for k, c in Counter(header).items() if c > 1)
-        raise VotesError(f"{p!r} has duplicated column names: {dup}")
-    return _ColumnFrame(dict(zip(header, columns, strict=True)))
-
-
-def _read_csv_module(p: str, encoding: str) -> _ColumnFrame:
-    """The reference reader: standard-library csv; every error is reported from here."""
-    text = _read_text(p, encoding)
-    if not text.strip():
-        raise VotesError(f"{p!r} is empty")
-    reader = csv.reader(io.StringIO(text), strict=True)
-    rows: list[list[str]] = []
-    bad: list[int] = []
-    try:
-        header = next(reader)
-        width = len(header)
-        for r in reader:
-            if not r or (len(r) == 1 and not r[0].strip()):  # blank line (as pandas)
-                continue
-            if len(r) != width:
-                bad.append(reader.line_num)
-            rows.append(r)
-    except csv.Error as exc:
-        raise VotesError(
-            f"could not parse {p!r} as CSV (line {reader.line_num}): {exc}; "
-            "the file may be truncated or malformed"
-        ) from None
-    if bad:
-        raise VotesError(
-            f"{p!r}: line(s) {_rows(bad)} have a different number of fields than the header "
-            f"({width}); the file may be truncated or malformed"
-        )
-    columns = [np.array(c, dtype=object) for c in zip(*rows, strict=True)] if rows else []
-    if not rows:
-        columns = [np.empty(0, dtype=object) for _ in header]
-    return _frame_from_rows(header, columns, p)
-
-
-def _read_csv_pandas(p: str, encoding: str) -> _ColumnFrame | None:
-    """Fast path with pandas' C parser; None means: let the csv module read (and report)."""
-    try:
-        import pandas as pd
-    except ImportError:
-        return None
-    try:
-        df = pd.read_csv(
-            p, header=None, dtype=object, na_filter=False, keep_default_na=False,
-            encoding=encoding, skip_blank_lines=True, engine="c",
-        )
-    except Exception:  # any parse/decode problem: the reference reader reports it
-        return None
-    if df.shape[0] == 0:
-        return None
-    columns = [df[k].to_numpy(dtype=object) for k in df.columns]
-    # pandas pads short rows (e.g. a truncated last line) with "": those show up as an
-    # empty last cell, so only then are the field counts checked like the csv module does
-    if (columns[-1][1:] == "").any() and _has_short_rows(p, len(columns)):
-        return None
-    header = [str(c[0]) for c in columns]
-    if not any(h.strip() for h in header):
-        return None
-    return _frame_from_rows(header, [c[1:] for c in columns], p)
-
-
-def _has_short_rows(p: str, width: int) -> bool:
-    """Whether some non-blank record has fewer than ``width`` fields (RFC 4180 quoting)."""
-    if p.endswith(".gz"):
-        import gzip
-
-        with gzip.open(p, "rb") as fh:
-            raw = fh.read()
-    else:
-        with open(p, "rb") as fh:
-            raw = fh.read()
-    buf = np.frombuffer(raw, dtype=np.uint8)
-    if not (buf == 10).any() and (buf == 13).any():
-        return True  # old-Mac line ends: let the csv module decide
-    outside = (np.cumsum(buf == 34) & 1) == 0  # "" escapes toggle twice
-    sep = np.flatnonzero((buf == 44) & outside)
-    ends = np.flatnonzero((buf == 10) & outside)
-    if ends.size == 0 or ends[-1] != buf.size - 1:
-        ends = np.append(ends, buf.size)
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    nsep = np.searchsorted(sep, ends) - np.searchsorted(sep, starts)
-    length = ends - starts
-    last = buf[np.clip(starts, 0, max(buf.size - 1, 0))] if buf.size else np.zeros(0)
-    blank = (length == 0) | ((length == 1) & (last == 13))
-    return bool(np.any((nsep + 1 < width) & ~blank))

@@ -476,7 +476,7 @@ def _load_votes(args: argparse.Namespace) -> Votes:
             raise CLIError("--columns applies to FILE, not to --example", EXIT_USAGE)
         votes = _load_example(args.example)
     else:
-        from ..data.votes import read_votes
+        from ..data.readers import read_votes
 
         a, b, winner = args.columns or ("model_a", "model_b", "winner")
         if os.path.isdir(args.file):

@@ -717,7 +717,7 @@ def plot_pvalues(
         tests = tests_or_result
         ratings = _ratings_from_gaps(tests)
     else:
-        from ..inference.gaps import pairwise_gap_tests
+        from ..inference.pairwise import pairwise_gap_tests
 
         tests = pairwise_gap_tests(tests_or_result, adjust=adjust, confidence_level=level)
         ratings = np.asarray(tests_or_result.ratings, dtype=float)

@@ -32,7 +32,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..._core.arrays import readonly
-from ..votes import WINNER_LABELS, Votes
+from ..parse import WINNER_LABELS
+from ..votes import Votes
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,0 +1,435 @@
+"""Parsing and validation of vote columns: item labels, outcomes, weights, count matrices.
+
+Validation is vectorised: labels, outcomes and weights are checked once per *distinct* value
+and mapped back to the rows. Every problem is reported with the column, the offending value
+and its first row numbers. :class:`~elosim.Votes` and the readers build on these.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._core.errors import VotesError
+
+if TYPE_CHECKING:
+    pass
+
+
+__all__ = ["A_WINS", "B_WINS", "NUMERIC_OUTCOMES", "TIE", "WINNER_LABELS"]
+
+#: Outcome codes stored in :attr:`Votes.outcome`.
+A_WINS, B_WINS, TIE = 0, 1, 2
+
+#: Outcome labels accepted in a ``winner`` column (LMArena's conventions).
+WINNER_LABELS: dict[str, int] = {
+    "model_a": A_WINS,
+    "model_b": B_WINS,
+    "tie": TIE,
+    "tie (bothbad)": TIE,
+    "both_bad": TIE,
+    "both bad": TIE,
+}
+
+#: Numeric outcomes: 1 = A wins, 0 = B wins, 0.5 = tie (also as the strings "1", "0", "0.5").
+NUMERIC_OUTCOMES: dict[float, int] = {1.0: A_WINS, 0.0: B_WINS, 0.5: TIE}
+
+_MAX_LABEL = 1000
+
+# classes of outcome values (negative, so they never collide with real codes)
+_UNKNOWN, _NAME, _MISSING = -1, -2, -3
+
+
+#: Most votes ``Votes.from_counts`` expands into rows (memory: about 17 bytes per vote).
+_MAX_EXPANDED_VOTES = 500_000_000
+
+
+def row_numbers(idx: NDArray[np.intp] | Sequence[int], limit: int = 5) -> str:
+    idx = list(idx)
+    s = ", ".join(str(int(i)) for i in idx[:limit])
+    return s + (f", ... ({len(idx) - limit} more)" if len(idx) > limit else "")
+
+
+def _is_pandas_na(x: Any) -> bool:
+    """Whether ``x`` is ``pandas.NA`` (without importing pandas)."""
+    pd_mod = sys.modules.get("pandas")
+    return pd_mod is not None and x is getattr(pd_mod, "NA", None)
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None or _is_pandas_na(x):
+        return True
+    if isinstance(x, float) and math.isnan(x):
+        return True
+    if isinstance(x, str):
+        return x.strip() == ""
+    try:  # numpy.datetime64('NaT'), pandas.NaT, numpy floats
+        return bool(x != x)
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_int_type(t: type) -> bool:
+    return issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))
+
+
+def missing_mask(arr: NDArray[Any]) -> NDArray[np.bool_]:
+    """Vectorised missing-value test (None, NaN, NaT, pandas.NA, blank strings)."""
+    kind = arr.dtype.kind
+    if kind in "fc":
+        return np.asarray(np.isnan(arr), dtype=bool)
+    if kind in "mM":
+        return np.asarray(np.isnat(arr), dtype=bool)
+    if kind == "U":
+        return np.asarray(np.char.str_len(np.char.strip(arr)) == 0, dtype=bool)
+    if kind != "O":
+        return np.zeros(arr.shape, dtype=bool)
+    flat = arr.ravel()
+    lst = flat.tolist()
+    types = set(map(type, lst))
+    if all(_is_int_type(t) for t in types):
+        out = np.zeros(flat.size, dtype=bool)
+    elif types <= {str}:
+        out = (flat == "") | np.fromiter(map(str.isspace, lst), dtype=bool, count=flat.size)
+    else:
+        out = np.fromiter(map(_is_missing, lst), dtype=bool, count=flat.size)
+    return out.reshape(arr.shape)
+
+
+def as_column(values: Any, name: str) -> NDArray[Any]:
+    """A 1-D numpy array view or copy of ``values`` (never modified afterwards)."""
+    if isinstance(values, np.ndarray):
+        arr = values
+    elif hasattr(values, "to_numpy") and hasattr(values, "dtype"):  # pandas Series / Index
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind != "O":
+            arr = values.to_numpy()
+        else:  # str, string, categorical, nullable dtypes: python objects
+            arr = values.to_numpy(dtype=object)
+    else:
+        try:
+            arr = np.asarray(values, dtype=object)
+        except (TypeError, ValueError) as exc:  # pragma: no cover - exotic inputs
+            raise TypeError(f"{name} could not be read as a 1-D array: {exc}") from None
+    if arr.ndim != 1:
+        raise VotesError(f"{name} must be one-dimensional; got shape {arr.shape}")
+    return arr
+
+
+def _factorize_objects(lst: list[Any]) -> tuple[list[Any], NDArray[np.intp]]:
+    """Distinct values (first-seen order) and each row's index into them (hash based)."""
+    try:
+        uniq = list(dict.fromkeys(lst))
+    except TypeError:  # unhashable values: every row is its own "distinct" value
+        return lst, np.arange(len(lst), dtype=np.intp)
+    lookup = dict(zip(uniq, range(len(uniq)), strict=True))
+    inv = np.fromiter(map(lookup.__getitem__, lst), dtype=np.intp, count=len(lst))
+    return uniq, inv
+
+
+def _label_error(values: NDArray[Any], name: str) -> None:
+    """Raise the precise error for labels that are not all str (or all int)."""
+    lst = values.tolist()
+    missing = np.flatnonzero(np.fromiter(map(_is_missing, lst), dtype=bool, count=len(lst)))
+    if missing.size:
+        raise VotesError(
+            f"column {name!r} has {missing.size} missing item label(s) at row(s) "
+            f"{row_numbers(missing)}; drop or fill those rows first"
+        )
+    kinds = set()
+    for v in lst:
+        if isinstance(v, (str, np.str_)):
+            kinds.add("str")
+        elif _is_int_type(type(v)):
+            kinds.add("int")
+        else:
+            raise TypeError(
+                f"column {name!r} holds an item label of type {type(v).__name__} ({v!r}); "
+                "item labels must be strings (or integers)"
+            )
+    raise TypeError(
+        f"column {name!r} mixes string and integer item labels; use one type "
+        "(e.g. convert all labels with str())"
+    )
+
+
+def factor_labels(values: NDArray[Any], name: str) -> tuple[list[str], NDArray[np.intp], str]:
+    """Validate item labels and return (distinct labels as str, row codes, label kind)."""
+    kind = values.dtype.kind
+    labels: list[str]
+    if kind == "U":  # hashing python str is faster than sorting fixed-width unicode
+        uniq, inv = _factorize_objects(values.tolist())
+        labels = uniq
+        lkind = "str"
+    elif kind in "iu":
+        uniq_arr, inv = np.unique(values, return_inverse=True)
+        labels = [str(int(x)) for x in uniq_arr.tolist()]
+        lkind = "int"
+    elif kind == "O":
+        lst = values.tolist()
+        types = set(map(type, lst))
+        if types and all(issubclass(t, str) for t in types):
+            uniq, inv = _factorize_objects(lst)
+            labels = [str(x) for x in uniq]
+            lkind = "str"
+        elif types and all(_is_int_type(t) for t in types):
+            uniq, inv = _factorize_objects(lst)
+            labels = [str(int(x)) for x in uniq]
+            lkind = "int"
+        else:
+            _label_error(values, name)
+            raise AssertionError("unreachable")  # pragma: no cover
+    else:
+        _label_error(values.astype(object), name)
+        raise AssertionError("unreachable")  # pragma: no cover
+    inv = np.asarray(inv, dtype=np.intp).ravel()
+    if lkind == "str":
+        blank = [k for k, s in enumerate(labels) if not s.strip()]
+        if blank:
+            rows = np.flatnonzero(np.isin(inv, blank))
+            raise VotesError(
+                f"column {name!r} has {rows.size} missing item label(s) at row(s) "
+                f"{row_numbers(rows)}; drop or fill those rows first"
+            )
+        long = [k for k, s in enumerate(labels) if len(s) > _MAX_LABEL]
+        if long:
+            rows = np.flatnonzero(np.isin(inv, long))
+            raise VotesError(
+                f"column {name!r} has item labels longer than {_MAX_LABEL} characters at "
+                f"row(s) {row_numbers(rows)}; is this the right column?"
+            )
+    return labels, inv, lkind
+
+
+def _classify_outcome(v: Any) -> int:
+    """Code of one distinct outcome value, or _UNKNOWN / _NAME / _MISSING."""
+    if _is_missing(v):
+        return _MISSING
+    if isinstance(v, (bool, np.bool_)):
+        return _UNKNOWN
+    if isinstance(v, numbers.Real):
+        return NUMERIC_OUTCOMES.get(float(v), _UNKNOWN)
+    if not isinstance(v, str):
+        return _UNKNOWN
+    s = v.strip()
+    code = WINNER_LABELS.get(s.lower())
+    if code is not None:
+        return code
+    try:
+        return NUMERIC_OUTCOMES[float(s)]
+    except (ValueError, KeyError):
+        return _NAME  # maybe the name of the winning item: checked against the row
+
+
+def parse_outcomes(
+    values: NDArray[Any], ia: NDArray[np.intp], ib: NDArray[np.intp], space: list[str], name: str
+) -> NDArray[np.int8]:
+    """Map outcome values to codes; unknown labels are an error, never a tie."""
+    n = values.size
+    kind = values.dtype.kind
+    uniq: Sequence[Any]
+    if kind in "iuf":
+        v = values.astype(float)
+        codes = np.full(n, _UNKNOWN, dtype=np.int8)
+        for num, code in NUMERIC_OUTCOMES.items():
+            codes[v == num] = code
+        codes[np.isnan(v)] = _MISSING
+        if (codes >= 0).all():
+            return codes
+        uniq, inv = _factorize_objects(values.tolist())  # error path only
+    elif kind == "U":
+        uniq, inv = _factorize_objects(values.tolist())
+    else:
+        lst = values.tolist()
+        types = set(map(type, lst))
+        if any(issubclass(t, (bool, np.bool_)) for t in types):  # True == 1: no hashing
+            uniq, inv = lst, np.arange(n, dtype=np.intp)
+        else:
+            uniq, inv = _factorize_objects(lst)
+    inv = np.asarray(inv, dtype=np.intp).ravel()
+    table = np.array([_classify_outcome(u) for u in uniq], dtype=np.int8)
+    codes = table[inv]
+    named = np.flatnonzero(codes == _NAME)
+    if named.size:
+        ustr = np.array([str(u).strip() for u in uniq], dtype=object)
+        sp = np.array(space, dtype=object)
+        o = ustr[inv[named]]
+        codes[named] = np.where(
+            o == sp[ia[named]], A_WINS, np.where(o == sp[ib[named]], B_WINS, _UNKNOWN)
+        )
+    missing = np.flatnonzero(codes == _MISSING)
+    if missing.size:
+        raise VotesError(
+            f"column {name!r} has {missing.size} missing outcome(s) at row(s) "
+            f"{row_numbers(missing)}"
+        )
+    bad = np.flatnonzero(codes == _UNKNOWN)
+    if bad.size:
+        kbad = inv[bad]
+        ks, first = np.unique(kbad, return_index=True)
+        ks = ks[np.argsort(first)]
+        desc = "; ".join(
+            f"{uniq[k]!r} (row(s) {row_numbers(bad[kbad == k], 3)})" for k in ks[:10].tolist()
+        )
+        allowed = "'model_a', 'model_b', 'tie', 'tie (bothbad)', 'both_bad'"
+        raise VotesError(
+            f"column {name!r} has {ks.size} unknown outcome label(s): {desc}. Allowed: "
+            f"{allowed}, the name of the winning item, or the numbers 1 (A wins), 0 (B wins) "
+            "and 0.5 (tie). Unknown labels are never read as ties."
+        )
+    return codes
+
+
+def parse_weight(values: NDArray[Any], name: str) -> NDArray[np.float64]:
+    """Weights as float; missing cells (None, NaN, empty strings) are named with their rows."""
+    kind = values.dtype.kind
+    if kind in "iufb":
+        w = values.astype(float)
+    elif kind in "UO":
+        lst = values.tolist()
+        uniq, inv = _factorize_objects(lst)
+        conv = np.empty(len(uniq))
+        bad_text: list[int] = []
+        for k, u in enumerate(uniq):
+            if _is_missing(u):
+                conv[k] = np.nan
+            elif isinstance(u, (bool, np.bool_, numbers.Real)):
+                conv[k] = float(u)
+            elif isinstance(u, str):
+                try:
+                    conv[k] = float(u)
+                except ValueError:
+                    bad_text.append(k)
+                    conv[k] = np.nan
+            else:
+                raise TypeError(
+                    f"weight column {name!r} holds a value of type {type(u).__name__} "
+                    f"({u!r}); weights must be numbers"
+                )
+        if bad_text:
+            rows = np.flatnonzero(np.isin(inv, bad_text))
+            vals = [uniq[k] for k in bad_text[:5]]
+            raise VotesError(
+                f"weight column {name!r} has {rows.size} non-numeric value(s) {vals} at "
+                f"row(s) {row_numbers(rows)}"
+            )
+        w = conv[inv]
+    else:
+        raise TypeError(f"weight must be numeric; got dtype {values.dtype}")
+    if kind in "UO" or kind == "f":
+        miss = np.flatnonzero(np.isnan(w))
+        if miss.size:
+            raise VotesError(
+                f"weight column {name!r} has {miss.size} missing value(s) at row(s) "
+                f"{row_numbers(miss)}; drop or fill those rows first"
+            )
+    return w
+
+
+def check_weight_values(w: NDArray[np.float64], label: str) -> NDArray[np.float64]:
+    """Reject non-finite and negative weights, naming ``label`` (e.g. "weight column 'w'")."""
+    bad = np.flatnonzero(~np.isfinite(w))
+    if bad.size:
+        raise VotesError(
+            f"{label} has {bad.size} missing or non-finite value(s) at row(s) {row_numbers(bad)} "
+            f"(e.g. {float(w[bad[0]])!r}); weights must be finite numbers >= 0"
+        )
+    bad = np.flatnonzero(w < 0)
+    if bad.size:
+        raise VotesError(
+            f"{label} has {bad.size} negative value(s) at row(s) {row_numbers(bad)}; weights must "
+            f"be >= 0 (got {float(w[bad[0]]):g} at row {int(bad[0])})"
+        )
+    return w
+
+
+def native(values: Any) -> NDArray[Any]:
+    """Per-vote extra data as a numpy array (pandas columns via ``to_numpy``)."""
+    return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+
+
+def infer_text_column(values: NDArray[Any], *, dates: bool) -> NDArray[Any]:
+    """Text read from CSV -> int64, float64 (or datetime64 when ``dates``) if every cell parses."""
+    if values.dtype.kind != "O" or values.size == 0:
+        return values
+    for dtype in (np.int64, np.float64):
+        try:
+            return values.astype(dtype)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    if dates:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                return np.array(values.astype(str), dtype="datetime64")
+            except (TypeError, ValueError, Warning):
+                pass
+    return values
+
+
+def count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
+    """A (K, K) matrix of counts as int64; every problem named with its (row, column)."""
+    k = len(labels)
+
+    def where(i: int, j: int) -> str:
+        return f"({i}, {j}) (row {labels[i]!r}, column {labels[j]!r})"
+
+    if isinstance(m, np.ndarray) and m.dtype.kind in "iuf":
+        arr = m.astype(float)
+    else:
+        try:
+            obj: NDArray[Any] | None = np.asarray(m, dtype=object)
+        except ValueError:  # ragged nesting numpy cannot even hold as objects
+            obj = None
+        if obj is None or obj.shape != (k, k):
+            detail = "a ragged (non-rectangular) matrix" if obj is None else str(obj.shape)
+            if obj is not None and obj.ndim == 1 and obj.size:
+                row_lens = [len(r) if hasattr(r, "__len__") else 1 for r in obj.tolist()]
+                if len(set(row_lens)) > 1:
+                    detail = f"a ragged matrix with rows of lengths {row_lens[:10]}"
+            raise VotesError(f"{name} must have shape ({k}, {k}) for {k} items; got {detail}")
+        for pos, v in enumerate(obj.ravel().tolist()):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+                i, j = divmod(pos, k)
+                raise VotesError(
+                    f"{name} must hold numbers (non-negative integer counts); got {v!r} "
+                    f"(type {type(v).__name__}) at {where(i, j)}"
+                )
+        arr = obj.astype(float)
+    if arr.shape != (k, k):
+        raise VotesError(f"{name} must have shape ({k}, {k}) for {k} items; got {arr.shape}")
+    bad = np.argwhere(~np.isfinite(arr))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        raise VotesError(
+            f"{name} has missing or non-finite entries ({len(bad)}), e.g. "
+            f"{float(arr[i, j])!r} at {where(i, j)}"
+        )
+    bad = np.argwhere((arr < 0) | (arr != np.round(arr)))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise VotesError(
+            f"{name} must hold non-negative integer counts; got {float(arr[i, j]):g} at "
+            f"{where(i, j)}{more}"
+        )
+    diag = np.flatnonzero(np.diag(arr) != 0)
+    if diag.size:
+        i = int(diag[0])
+        raise VotesError(
+            f"{name} has non-zero diagonal entries (self-comparisons), e.g. "
+            f"{float(arr[i, i]):g} at {where(i, i)}"
+        )
+    if arr.sum() > _MAX_EXPANDED_VOTES:
+        raise VotesError(
+            f"{name} holds {arr.sum():.3g} votes in all, more than the {_MAX_EXPANDED_VOTES:,} "
+            "that from_counts expands into vote rows; check the matrix"
+        )
+    out: NDArray[np.int64] = arr.astype(np.int64)
+    return out

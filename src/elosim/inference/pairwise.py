@@ -1,0 +1,274 @@
+"""All-pairs gap tests with multiplicity adjustment (Holm, Bonferroni, Benjamini–Hochberg)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._core import hooks
+from .._core.results import DisplayMethods
+from .._core.validation import check_choice, check_confidence_level, check_result
+
+if TYPE_CHECKING:
+    import pandas as pd
+from .gap_statistics import (
+    ADJUSTMENTS,
+    ALTERNATIVES,
+    Array,
+    analytic_parts,
+    bootstrap_gaps,
+    fmt_p,
+    is_bootstrap,
+    pct,
+    wald_gaps,
+)
+
+__all__ = ["PairwiseGapTests", "adjust_pvalues", "pairwise_gap_tests"]
+
+
+# ---------------------------------------------------------------------------- all pairs
+def adjust_pvalues(pvalues: ArrayLike, *, method: str | None = "holm") -> Array:
+    """Adjust p-values for multiple testing.
+
+    Parameters
+    ----------
+    pvalues : array of float in [0, 1]
+    method : {"holm", "bonferroni", "fdr_bh"} or None
+        ``"bonferroni"``: ``min(1, m p)``. ``"holm"``: Holm (1979) step-down, controls the
+        family-wise error rate. ``"fdr_bh"``: Benjamini & Hochberg (1995) step-up, controls
+        the false discovery rate (independent or positively dependent tests). ``None``:
+        unchanged.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm").tolist()
+    [0.03, 0.06, 0.06]
+    >>> adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh").round(3).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    p: Array = np.asarray(pvalues, dtype=float)
+    if method is None:
+        same: Array = p.copy()
+        return same
+    check_choice(method, "adjust", ADJUSTMENTS)
+    if p.ndim != 1:
+        raise ValueError(f"pvalues must be one-dimensional; got shape {p.shape}")
+    if np.any(~np.isfinite(p)) or np.any((p < 0) | (p > 1)):
+        raise ValueError("pvalues must be finite numbers between 0 and 1")
+    m = p.size
+    if m == 0:
+        return np.empty(0)
+    if method == "bonferroni":
+        bonf: Array = np.minimum(1.0, m * p)
+        return bonf
+    order = np.argsort(p, kind="stable")
+    ps = p[order]
+    ranks = np.arange(1, m + 1)
+    if method == "holm":
+        adj = np.maximum.accumulate(np.minimum(1.0, (m - ranks + 1) * ps))
+    else:
+        adj = np.minimum.accumulate((m / ranks * ps)[::-1])[::-1]
+        adj = np.minimum(adj, 1.0)
+    out: Array = np.empty(m)
+    out[order] = adj
+    return out
+
+
+@dataclass(frozen=True)
+class PairwiseGapTests(DisplayMethods):
+    """Gap tests for all ``K (K - 1) / 2`` pairs (``item_a`` listed before ``item_b``).
+
+    Arrays are aligned with the pairs. Intervals are per-pair (not adjusted for
+    multiplicity); ``pvalue_adjusted`` is adjusted by ``adjust``.
+    """
+
+    _plot_function = "plot_pvalues"
+
+    items: tuple[str, ...]
+    index_a: NDArray[np.intp]
+    index_b: NDArray[np.intp]
+    gap: Array
+    standard_error: Array
+    ci_low: Array
+    ci_high: Array
+    statistic: Array
+    pvalue: Array
+    pvalue_adjusted: Array
+    adjust: str | None
+    alternative: str
+    confidence_level: float
+    method: str
+
+    @property
+    def item_a(self) -> tuple[str, ...]:
+        return tuple(self.items[i] for i in self.index_a)
+
+    @property
+    def item_b(self) -> tuple[str, ...]:
+        return tuple(self.items[i] for i in self.index_b)
+
+    @property
+    def n_pairs(self) -> int:
+        return int(self.gap.size)
+
+    def __repr__(self) -> str:
+        n_sig = int(np.sum(self.pvalue_adjusted < 1.0 - self.confidence_level))
+        return (
+            f"<PairwiseGapTests: {len(self.items)} items, {self.n_pairs} pairs, "
+            f"{n_sig} significant at {pct(1 - self.confidence_level)} "
+            f"(adjust={self.adjust!r}, {self.alternative}; {self.method})>"
+        )
+
+    def summary(self, max_rows: int = 20) -> str:
+        """Fixed-width table of the pairs, smallest adjusted p-value first (at most
+        ``max_rows`` rows; the rest are counted)."""
+        order = np.argsort(self.pvalue_adjusted, kind="stable")
+        na = [self.items[i] for i in self.index_a]
+        nb = [self.items[i] for i in self.index_b]
+        w = min(30, max([6, *(len(x) for x in self.items)]))
+        n_sig = int(np.sum(self.pvalue_adjusted < 1.0 - self.confidence_level))
+        cols = (
+            f"{'item_a':<{w}} {'item_b':<{w}} {'gap':>9} {'SE':>8} {'ci_low':>9} "
+            f"{'ci_high':>9} {'p':>8} {'p adj.':>8}"
+        )
+        lines = [
+            f"Pairwise gap tests: {len(self.items)} items, {self.n_pairs} pairs, {n_sig} "
+            f"significant at {pct(1 - self.confidence_level)} (adjust={self.adjust})",
+            f"  {pct(self.confidence_level)} CI per pair (unadjusted); {self.alternative}; "
+            f"{self.method}",
+            "=" * len(cols),
+            cols,
+            "-" * len(cols),
+        ]
+        for i in order[: max(int(max_rows), 0)]:
+            lines.append(
+                f"{na[i][:w]:<{w}} {nb[i][:w]:<{w}} {self.gap[i]:>9.1f} "
+                f"{self.standard_error[i]:>8.2f} {self.ci_low[i]:>9.1f} {self.ci_high[i]:>9.1f} "
+                f"{fmt_p(float(self.pvalue[i])):>8} {fmt_p(float(self.pvalue_adjusted[i])):>8}"
+            )
+        if self.n_pairs > max_rows:
+            lines.append(f"... {self.n_pairs - max(int(max_rows), 0):,} more pairs")
+        return "\n".join(lines)
+
+    def pvalue_matrix(self, *, adjusted: bool = True) -> Array:
+        """K x K matrix of p-values (NaN diagonal); entries ``[a, b]`` and ``[b, a]`` both hold
+        the pair's p-value (the test of ``item_a - item_b`` as listed), for heat maps."""
+        k = len(self.items)
+        mat = np.full((k, k), np.nan)
+        p = self.pvalue_adjusted if adjusted else self.pvalue
+        mat[self.index_a, self.index_b] = p
+        mat[self.index_b, self.index_a] = p
+        return mat
+
+    def to_frame(self) -> pd.DataFrame:
+        """Table with columns ``item_a, item_b, gap, ci_low, ci_high, statistic, pvalue,
+        pvalue_adjusted`` (plus ``standard_error``); level, adjustment, alternative and
+        method are in ``DataFrame.attrs``. Needs pandas."""
+        from .._core.format import require_pandas
+
+        pdm = require_pandas("PairwiseGapTests.to_frame")
+        df = pdm.DataFrame(
+            {
+                "item_a": list(self.item_a),
+                "item_b": list(self.item_b),
+                "gap": self.gap,
+                "standard_error": self.standard_error,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "pvalue_adjusted": self.pvalue_adjusted,
+            }
+        )
+        df.attrs.update(
+            confidence_level=self.confidence_level,
+            adjust=self.adjust,
+            alternative=self.alternative,
+            method=self.method,
+        )
+        return cast("pd.DataFrame", df)
+
+
+@hooks.provides("pairwise_gap_tests")
+def pairwise_gap_tests(
+    result: Any,
+    *,
+    adjust: str | None = "holm",
+    alternative: str = "two-sided",
+    confidence_level: float = 0.95,
+    kind: str | None = None,
+    method: str | None = None,
+) -> PairwiseGapTests:
+    """Gap tests between every pair of items, with a multiplicity adjustment.
+
+    Parameters
+    ----------
+    result : BradleyTerryResult or BootstrapResult
+    adjust : {"holm", "bonferroni", "fdr_bh"} or None
+        See :func:`adjust_pvalues`.
+    alternative, confidence_level, kind, method
+        As in :func:`gap_test`. Pairs are ``(i, j)`` with ``i < j`` in ``result.items``
+        order, and the gap is ``R_i - R_j``. With a bootstrap result and many pairs, prefer
+        ``method="wald"``: test-inversion p-values are at least ``1 / (B + 1)``, so after a
+        Holm or Bonferroni adjustment over ``K (K - 1) / 2`` pairs nothing may be
+        significant with ``B = 1000``.
+
+    Returns
+    -------
+    PairwiseGapTests
+
+    Examples
+    --------
+    >>> import elosim
+    >>> votes = elosim.Votes.from_counts(
+    ...     ["A", "B", "C", "D"],
+    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    >>> tests = pairwise_gap_tests(elosim.bradley_terry(votes), adjust="holm")
+    >>> tests.n_pairs, tests.item_a[:3]
+    (6, ('A', 'A', 'A'))
+    """
+    if adjust is not None:
+        check_choice(adjust, "adjust", ADJUSTMENTS)
+    check_choice(alternative, "alternative", ALTERNATIVES)
+    level = check_confidence_level(confidence_level)
+    items = tuple(check_result(result).items)
+    ia, ib = np.triu_indices(len(items), 1)
+    ia = ia.astype(np.intp)
+    ib = ib.astype(np.intp)
+    if is_bootstrap(result):
+        if kind is not None:
+            raise ValueError(f"kind={kind!r} applies to analytic fits only")
+        parts: list[dict[str, Array]] = []
+        text = ""
+        step = max(1, 2_000_000 // max(1, np.asarray(result.bootstrap_distribution).shape[1]))
+        for s in range(0, ia.size, step):
+            o, text = bootstrap_gaps(
+                result, ia[s : s + step], ib[s : s + step], alternative=alternative,
+                confidence_level=level, method=method,
+            )
+            parts.append(o)
+        out = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    else:
+        if method is not None:
+            raise ValueError(f"method={method!r} applies to bootstrap results only")
+        est, cov, text = analytic_parts(result, kind)
+        out = wald_gaps(est, cov, ia, ib, alternative=alternative, confidence_level=level)
+    return PairwiseGapTests(
+        items=items,
+        index_a=ia,
+        index_b=ib,
+        gap=out["gap"],
+        standard_error=out["standard_error"],
+        ci_low=out["ci_low"],
+        ci_high=out["ci_high"],
+        statistic=out["statistic"],
+        pvalue=out["pvalue"],
+        pvalue_adjusted=adjust_pvalues(out["pvalue"], method=adjust),
+        adjust=adjust,
+        alternative=alternative,
+        confidence_level=level,
+        method=text,
+    )
