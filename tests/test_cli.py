@@ -549,7 +549,9 @@ def test_unexpected_error_is_one_line_unless_debug(
     def boom(args: object, out: object) -> int:
         raise RuntimeError("something broke\nbadly")
 
-    monkeypatch.setattr(cli, "_cmd_power", boom)
+    from elosim.present.cli import entry as cli_main
+
+    monkeypatch.setattr(cli_main, "_cmd_power", boom)
     code, _, err = run(capsys, "power", "--gap", "1")
     assert code == cli.EXIT_DATA
     line = one_error_line(err)
