@@ -507,12 +507,12 @@ class EloBTComparison(DisplayMethods):
 
 
 def _spearman(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
-    from scipy.stats import rankdata
+    """Spearman's rank correlation; NaN (without scipy's warning) when either side is constant."""
+    from scipy.stats import spearmanr
 
-    rx = rankdata(x) - (x.size + 1) / 2.0
-    ry = rankdata(y) - (y.size + 1) / 2.0
-    den = math.sqrt(float(np.dot(rx, rx)) * float(np.dot(ry, ry)))
-    return float(np.dot(rx, ry)) / den if den > 0 else math.nan
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan
+    return float(spearmanr(x, y).statistic)
 
 
 def compare_elo_bt(
