@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import runpy
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +44,19 @@ def lmarena_csv(shared_data: Path) -> Path:
 def tests_data() -> Path:
     """``tests/data``: small reference files (e.g. ``reference_abilities.csv``)."""
     return TESTS_DATA
+
+
+@pytest.fixture(scope="session")
+def ref() -> Any:
+    """``tests/bt_reference.py``: independent row-level Bradley-Terry code (Firth, profile)."""
+    name = "elosim_tests_bt_reference"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("bt_reference.py")
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]

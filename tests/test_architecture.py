@@ -139,6 +139,7 @@ def test_every_hook_is_provided():
     names = hooks.registered()
     for name in (
         "gap_test", "pairwise_gap_tests", "quasi_variances", "rank_intervals", "lmarena_rank",
+        "profile_confidence_interval",
         "result_html", "result_markdown", "result_latex", "result_table", "methods_text", "plot",
     ):
         assert name in names

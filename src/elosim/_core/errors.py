@@ -80,7 +80,9 @@ class NoFiniteEstimateError(ValueError):
         super().__init__(
             "no finite maximum-likelihood estimate: the win graph is not strongly connected; "
             + "; ".join(parts)
-            + ". Remedy: pass prior_strength > 0 (e.g. prior_strength=1.0) for finite, shrunk "
+            + '. Remedy: pass bias_reduction="firth" (Jeffreys-penalised, finite estimates '
+            "with less small-sample bias; profile intervals then give one-sided bounds for "
+            "these items), or prior_strength > 0 (e.g. prior_strength=1.0) for finite, shrunk "
             "estimates, or drop these items with votes.drop_items([...])."
         )
 

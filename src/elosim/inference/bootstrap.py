@@ -687,6 +687,13 @@ def bootstrap(
         raise TypeError(
             f"fit must be a BradleyTerryResult from elosim.bradley_terry; got {type(fit).__name__}"
         )
+    if fit.bias_reduction is not None:
+        raise ValueError(
+            f"bootstrap() refits by maximum likelihood and does not reproduce "
+            f"bias_reduction={fit.bias_reduction!r}; for a Firth fit use its Wald "
+            "intervals (kind='model') or the profile-likelihood ones "
+            "(fit.confidence_interval(method='profile'), fit.gap_test(a, b, method='lr'))"
+        )
     n_resamples = check_positive_int(n_resamples, "n_resamples")
     method = check_choice(method, "method", METHODS)
     level = check_confidence_level(confidence_level)

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .._core import hooks
 from .._core.results import DisplayMethods
 from .._core.validation import check_choice, check_confidence_level, check_result
@@ -41,6 +43,7 @@ from .gap_statistics import (
     pct,
     wald_gaps,
 )
+from .profile import lr_gaps
 
 __all__ = ["GapTestResult", "gap_test"]
 
@@ -159,8 +162,13 @@ def gap_test(
         Level of the reported interval; "significant" means ``p < 1 - confidence_level``.
     kind : {"model", "sandwich", "cluster"}, optional
         Covariance for a fit (default: the fit's default). Not used with a bootstrap.
-    method : {"percentile", "basic", "bca", "studentized", "wald"}, optional
-        Bootstrap method (default: the bootstrap result's ``method``). The interval methods
+    method : {"percentile", "basic", "bca", "studentized", "wald", "lr"}, optional
+        For a fit: ``"wald"`` (the default) or ``"lr"``, a likelihood-ratio test with a
+        profile-likelihood interval (exact likelihood for Davidson, Rao-Kupper and votes
+        without ties; quasi-likelihood with Pearson dispersion for half-win ties; one end
+        infinite where an item won or lost every vote; see
+        :func:`elosim.inference.profile.lr_gaps`). For a bootstrap result: the bootstrap
+        method (default: the bootstrap result's ``method``). The interval methods
         give test-inversion p-values, which can never be smaller than ``1 / (B + 1)``;
         ``"wald"`` uses ``z = gap / SE`` with the bootstrap standard error of the gap and a
         normal reference, whose continuous p-values suit multiplicity adjustments over many
@@ -224,11 +232,20 @@ def gap_test(
         out, text = bootstrap_gaps(
             result, [ia], [ib], alternative=alternative, confidence_level=level, method=method
         )
+    elif method == "lr":
+        if kind is not None:
+            raise ValueError(
+                f"kind={kind!r} chooses the covariance of a Wald test; method='lr' uses the "
+                "likelihood itself (leave kind=None)"
+            )
+        one, text = lr_gaps(result, ia, ib, alternative=alternative, confidence_level=level)
+        out = {key: np.array([value]) for key, value in one.items()}
     else:
-        if method is not None:
+        if method not in (None, "wald"):
             raise ValueError(
                 f"method={method!r} applies to bootstrap results only; an analytic fit "
-                "gives a Wald test (choose its covariance with kind=...)"
+                "offers 'wald' (the default; choose its covariance with kind=...) or 'lr' "
+                "(likelihood ratio with a profile-likelihood interval)"
             )
         est, cov, text = analytic_parts(result, kind)
         out = wald_gaps(est, cov, [ia], [ib], alternative=alternative, confidence_level=level)

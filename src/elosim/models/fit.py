@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from .._core import hooks
 from .._core.elo import elo_factor
 from .._core.errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
 from .._core.format import leaderboard_text
@@ -19,7 +20,7 @@ from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
 from .._core.validation import check_choice, check_confidence_level, check_item, check_real
 from ..data.votes import Votes
-from . import solvers
+from . import firth, solvers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +29,8 @@ __all__ = ["BradleyTerryResult", "ConfidenceInterval", "bradley_terry"]
 
 Array = NDArray[np.float64]
 COVARIANCE_KINDS = ("model", "sandwich", "cluster")
+BIAS_REDUCTIONS = ("firth",)
+INTERVAL_METHODS = ("wald", "profile")
 #: Items with fewer votes than this are flagged in summaries (intervals unreliable).
 SPARSE_VOTES = 20
 
@@ -177,8 +180,8 @@ def check_tie_model_estimable(votes: Votes, table: Array, ties: str) -> None:
             "spread out so that every decisive vote is won by a much stronger item while "
             "every tie joins close items, and the likelihood then keeps growing with the tie "
             f"parameter (strongest: {top[:5]}; weakest: {bottom[:5]}). This happens with few "
-            "decisive votes. Remedy: pass prior_strength > 0 (e.g. prior_strength=1.0), or use "
-            "ties='half'."
+            "decisive votes. Remedy: pass bias_reduction='firth' (Jeffreys-penalised, finite), "
+            "or prior_strength > 0 (e.g. prior_strength=1.0), or use ties='half'."
         ),
     )
 
@@ -200,7 +203,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
     tie_parameter, tie_parameter_se : float or None
         Davidson's nu or Rao-Kupper's theta, and its (model-based, delta-method) standard error.
     log_likelihood : float
-        Maximised (quasi-)log-likelihood, including the prior term when ``prior_strength > 0``.
+        Maximised (quasi-)log-likelihood, including the prior term when ``prior_strength > 0``
+        and the Jeffreys penalty ``1/2 log det I`` when ``bias_reduction="firth"``.
     n_iter : int
         Solver iterations (Newton steps, or sweeps for MM/Newman).
     converged : bool
@@ -230,6 +234,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
     _theta: Array = field(repr=False)
     _info: Array = field(repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    bias_reduction: str | None = None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -366,9 +371,39 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         return np.sqrt(np.clip(np.diag(self.covariance()), 0.0, None))
 
     def confidence_interval(
-        self, confidence_level: float = 0.95, *, kind: str | None = None
+        self, confidence_level: float = 0.95, *, kind: str | None = None, method: str = "wald"
     ) -> ConfidenceInterval:
-        """Wald intervals ``rating +/- z * SE`` for every item."""
+        """Confidence intervals for every item's rating.
+
+        Parameters
+        ----------
+        confidence_level : float
+            Two-sided level.
+        kind : {"model", "sandwich", "cluster"}, optional
+            Covariance of the Wald interval (default :attr:`default_covariance`).
+        method : {"wald", "profile"}
+            ``"wald"``: ``rating +/- z * SE``. ``"profile"``: profile-likelihood intervals
+            under the fit's normalisation (an exact likelihood for Davidson, Rao-Kupper and
+            votes without ties, a quasi-likelihood with estimated dispersion for half-win
+            ties); one end is infinite where the data put no bound on a rating. See
+            :func:`elosim.inference.profile.profile_confidence_interval`.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``low`` and ``high`` arrays aligned with :attr:`items`.
+        """
+        check_choice(method, "method", INTERVAL_METHODS)
+        if method == "profile":
+            if kind is not None:
+                raise ValueError(
+                    f"kind={kind!r} chooses the covariance of a Wald interval; "
+                    "method='profile' uses the likelihood itself (leave kind=None)"
+                )
+            out: ConfidenceInterval = hooks.call(
+                "profile_confidence_interval", self, confidence_level=confidence_level
+            )
+            return out
         level = check_confidence_level(confidence_level)
         z = norm.ppf(0.5 + level / 2)
         se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
@@ -500,7 +535,12 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             f" scale {self.scale:g} per factor {self.base:g}",
             f"  log-likelihood: {self.log_likelihood:.4f}   solver: {self.solver}"
             f" ({self.n_iter} iterations, {'converged' if self.converged else 'NOT converged'})"
-            + (f"   prior_strength: {self.prior_strength:g}" if self.prior_strength else ""),
+            + (f"   prior_strength: {self.prior_strength:g}" if self.prior_strength else "")
+            + (
+                "   bias reduction: Firth (Jeffreys-penalised)"
+                if self.bias_reduction == "firth"
+                else ""
+            ),
             f"  intervals: {pct} Wald, {kind} covariance",
             *self._sparse_note(),
         ]
@@ -524,6 +564,7 @@ def bradley_terry(
     tol: float = 1e-10,
     max_iter: int | None = None,
     init: ArrayLike | None = None,
+    bias_reduction: str | None = None,
 ) -> BradleyTerryResult:
     """Fit a Bradley-Terry model by maximum likelihood and report it on the Elo scale.
 
@@ -565,6 +606,14 @@ def bradley_terry(
         Iteration limit (default 200 for Newton, 100,000 sweeps for MM/Newman).
     init : array, optional
         Starting log-strengths (natural scale), e.g. a previous fit's ``log_strength``.
+    bias_reduction : {None, "firth"}
+        ``"firth"``: maximise the Jeffreys-penalised likelihood ``l + 1/2 log det I``
+        (Firth 1993), as R's ``BTm(..., br = TRUE)`` does for the half-win model: estimates
+        with less small-sample bias, finite even when an item never lost or never won. The
+        covariance (``kind="model"``) is the inverse expected information at the estimate.
+        For the tie models the penalty uses the full information, tie parameter included
+        (in ``log(nu)`` for Davidson and ``log(theta)`` for Rao-Kupper). See
+        ``docs/explanation/profile-and-firth.md``.
 
     Returns
     -------
@@ -575,8 +624,8 @@ def bradley_terry(
     DisconnectedGraphError
         The comparison graph has several components (named).
     NoFiniteEstimateError
-        With ``prior_strength=0``: some items never lost (or never won) against the rest;
-        names them and gives the remedy.
+        With ``prior_strength=0`` and no bias reduction: some items never lost (or never
+        won) against the rest; names them and gives the remedies.
     ValueError
         A tie model is requested but there are no ties, or no decisive votes.
 
@@ -591,6 +640,9 @@ def bradley_terry(
     Newman, M. E. J. (2023). Efficient computation of rankings from pairwise comparisons. JMLR 24.
     Davidson, R. R. (1970). On extending the Bradley-Terry model to accommodate ties. JASA 65.
     Rao, P. V. and Kupper, L. L. (1967). Ties in paired-comparison experiments. JASA 62.
+    Firth, D. (1993). Bias reduction of maximum likelihood estimates. Biometrika 80, 27-38.
+    Kosmidis, I. and Firth, D. (2021). Jeffreys-prior penalty, finiteness and shrinkage in
+    binomial-response generalized linear models. Biometrika 108, 71-82.
 
     Examples
     --------
@@ -610,6 +662,8 @@ def bradley_terry(
     check_choice(ties, "ties", solvers.TIE_MODELS)
     check_choice(solver, "solver", ("auto", "newton", "newman", "mm"))
     check_choice(covariance, "covariance", COVARIANCE_KINDS)
+    if bias_reduction is not None:
+        check_choice(bias_reduction, "bias_reduction", BIAS_REDUCTIONS)
     if covariance == "cluster" and votes.cluster is None:
         raise ValueError("covariance='cluster' needs votes built with cluster ids")
     ps = check_real(prior_strength, "prior_strength", minimum=0)
@@ -618,6 +672,16 @@ def bradley_terry(
     if base == 1.0:
         raise ValueError("base must differ from 1")
     tol = check_real(tol, "tol", minimum=0, exclusive=True)
+    if bias_reduction is not None and ps > 0:
+        raise ValueError(
+            f"bias_reduction={bias_reduction!r} and prior_strength={ps:g} are two different "
+            "penalties (Jeffreys and Gaussian); choose one (set prior_strength=0 for Firth)"
+        )
+    if bias_reduction is not None and solver in ("newman", "mm"):
+        raise ValueError(
+            f"solver={solver!r} computes the maximum-likelihood estimate only; "
+            f"bias_reduction={bias_reduction!r} has its own solver (use solver='auto')"
+        )
     norm_ = _make_normalization(normalize, anchor, offset, votes.items)
     counts = votes.counts
     table = counts.table()
@@ -632,8 +696,9 @@ def bradley_terry(
             )
         if n_dec <= 0:
             raise ValueError(f"ties={ties!r}: every vote is a tie; ratings are not identified")
-    check_estimable(votes, table, need_strong=ps == 0)
-    if ties != "half" and ps == 0:
+    penalised = ps > 0 or bias_reduction is not None
+    check_estimable(votes, table, need_strong=not penalised)
+    if ties != "half" and not penalised:
         check_tie_model_estimable(votes, table, ties)
     if solver in ("newman", "mm") and (ties != "half" or ps > 0):
         raise ValueError(
@@ -653,8 +718,8 @@ def bradley_terry(
         else:
             tau0 = math.log(math.log((1 + t) / (1 - t)))
         theta0 = np.append(lam0, tau0)
-    method = solver
-    if solver == "auto":
+    method = "firth" if bias_reduction is not None else solver
+    if solver == "auto" and bias_reduction is None:
         method = "newton" if (k <= 1500 or ties != "half" or ps > 0) else "newman"
     n_fp = 0
     if method in ("newman", "mm"):
@@ -663,10 +728,16 @@ def bradley_terry(
             max_iter=max_iter or 100_000, variant=method,
         )
         theta0 = lam
-    out = solvers.newton(
-        ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps, tol=tol,
-        max_iter=(max_iter or 200) if method == "newton" else 0,
-    )
+    if bias_reduction is not None:
+        out = firth.firth_newton(
+            ties, counts.pair_i, counts.pair_j, k, table, theta0, tol=tol,
+            max_iter=max_iter or 200,
+        )
+    else:
+        out = solvers.newton(
+            ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps, tol=tol,
+            max_iter=(max_iter or 200) if method == "newton" else 0,
+        )
     if not out.converged:
         warnings.warn(
             f"the {method} solver stopped after {out.n_iter + n_fp} iterations with max |gradient| "
@@ -714,5 +785,6 @@ def bradley_terry(
         votes=votes,
         _theta=theta,
         _info=out.info,
+        bias_reduction=bias_reduction,
     )
 

@@ -16,6 +16,7 @@ Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (colu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,6 +217,28 @@ def pseudo_inverse(info: Array, n_items: int, regular: bool) -> Array:
     return inv
 
 
+Evaluation = tuple[float, Array, Array]
+
+
+def backtrack(
+    evaluate: Callable[[Array], Evaluation], theta: Array, step: Array, value: float
+) -> tuple[Array, Evaluation] | None:
+    """Step halving: the first ``theta + t * step`` (``t = 1, 1/2, ...``) whose objective
+    (the first item ``evaluate`` returns) does not fall below ``value``.
+
+    Returns the new point and its evaluation, or None when ``t`` would drop below 1e-10
+    (no ascent possible: the caller stops).
+    """
+    t = 1.0
+    while t >= 1e-10:
+        cand = theta + t * step
+        out = evaluate(cand)
+        if np.isfinite(out[0]) and out[0] >= value - 1e-12 * abs(value):
+            return cand, out
+        t *= 0.5
+    return None
+
+
 @dataclass
 class SolverOutput:
     theta: Array
@@ -269,19 +292,10 @@ def newton(
         step = solve_info(info, g, k, regular)
         if not regular:
             step[:k] -= step[:k].mean()
-        t = 1.0
-        while True:
-            cand = theta + t * step
-            ll_c, g_c, info_c = evaluate(cand)
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * abs(ll):
-                break
-            t *= 0.5
-            if t < 1e-10:
-                ll_c, g_c, info_c, cand = ll, g, info, theta
-                break
-        if cand is theta:
+        found = backtrack(evaluate, theta, step, ll)
+        if found is None:
             break
-        theta, ll, g, info = cand, ll_c, g_c, info_c
+        theta, (ll, g, info) = found
     return SolverOutput(theta, ll, g, info, n_iter, converged, float(np.max(np.abs(g))))
 
 

@@ -223,6 +223,11 @@ def _fit_sentences(fit: Any) -> list[str]:
                 par += f" (SE {fit.tie_parameter_se:.2g})"
         tie_rule = f"with ties modelled by {name} extension{par}"
     est = "maximum likelihood"
+    if fit.bias_reduction == "firth":
+        est = (
+            "Firth's (1993) bias-reduced maximum likelihood (the likelihood penalised by "
+            "the Jeffreys prior, half the log-determinant of the Fisher information)"
+        )
     if fit.prior_strength > 0:
         prior_sd = fit.elo_factor / math.sqrt(fit.prior_strength)
         est = (

@@ -273,7 +273,8 @@ class VotesToFlipResult(DisplayMethods):
 
 def _refit(fit: BradleyTerryResult, votes: Votes) -> BradleyTerryResult:
     return bradley_terry(
-        votes, ties=fit.ties, prior_strength=fit.prior_strength, scale=fit.scale, base=fit.base
+        votes, ties=fit.ties, prior_strength=fit.prior_strength, scale=fit.scale, base=fit.base,
+        bias_reduction=fit.bias_reduction,
     )
 
 
