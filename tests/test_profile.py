@@ -192,6 +192,16 @@ def test_kind_with_profile_is_an_error():
         fit.gap_test("m0", "m1", method="lr", alternative="greater", confidence_level=0.4)
 
 
+def test_quasi_profile_without_residual_information_is_a_named_error():
+    only_ties = elosim.Votes.from_counts(["x", "y"], [[0, 0], [0, 0]], ties=[[0, 4], [4, 0]])
+    fit = elosim.bradley_terry(only_ties)
+    with pytest.raises(ValueError, match=r"Pearson X\^2 = 0\); profile intervals cannot"):
+        fit.gap_test("x", "y", method="lr")
+    one_tie = elosim.Votes.from_counts(["x", "y"], [[0, 0], [0, 0]], ties=[[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match="1 votes on 2 items leave no residual degrees"):
+        elosim.bradley_terry(one_tie).confidence_interval(method="profile")
+
+
 # ------------------------------------------------------------------ coverage
 def _sparse_arena(rng, n_sparse, tie_rate, model, k=8, m=40):
     """Item 0 (true 0.3) with n_sparse votes against random others; items 1..k-1 spaced on

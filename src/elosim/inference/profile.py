@@ -135,6 +135,17 @@ def pearson_dispersion(
     safe = np.where(v > 0, v, 1.0)
     x2 = float(np.sum(np.where(v[:, None] > 0, table * r2 / safe[:, None], 0.0)))
     df = int(n_votes) - (n_items - 1)
+    if df <= 0 or not x2 > 0:
+        raise ValueError(
+            "the half-win quasi-likelihood needs an estimated dispersion, but "
+            + (
+                f"{n_votes} votes on {n_items} items leave no residual degrees of freedom"
+                if df <= 0
+                else "every vote matches its fitted score exactly (Pearson X^2 = 0)"
+            )
+            + "; profile intervals cannot be computed. Fit a tie model (ties='davidson' or "
+            "'rao-kupper') for an exact likelihood, or use Wald intervals"
+        )
     return x2 / df, df
 
 
@@ -318,6 +329,12 @@ def profile_confidence_interval(
         ``-inf``/``+inf`` where the votes put no bound on the rating (an item that lost or
         won every vote). Under ``normalize="anchor"`` the anchor's interval is its fixed
         rating.
+
+    Raises
+    ------
+    ValueError
+        Half-win ties with no residual information to estimate the dispersion (as many
+        votes as items minus one, or every vote exactly at its fitted score).
 
     Notes
     -----
