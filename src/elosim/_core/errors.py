@@ -13,6 +13,7 @@ __all__ = [
     "DegenerateBootstrapWarning",
     "DisconnectedGraphError",
     "ElosimWarning",
+    "InsufficientMemoryError",
     "NoFiniteEstimateError",
     "SparseDataWarning",
     "VotesError",
@@ -85,6 +86,13 @@ class NoFiniteEstimateError(ValueError):
             "these items), or prior_strength > 0 (e.g. prior_strength=1.0) for finite, shrunk "
             "estimates, or drop these items with votes.drop_items([...])."
         )
+
+
+class InsufficientMemoryError(MemoryError):
+    """A computation would need more memory than is available (estimated before starting).
+
+    The message gives the estimate, what it is made of and the remedy.
+    """
 
 
 class ElosimWarning(UserWarning):

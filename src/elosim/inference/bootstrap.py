@@ -34,6 +34,9 @@ from .._core.validation import check_choice, check_confidence_level, check_posit
 from ..models import solvers
 from ..models.batch import BatchProblem
 from ..models.fit import BradleyTerryResult, ConfidenceInterval
+from ..models.sparse_batch import SparseBatchProblem
+from .memory import block_size, check_bootstrap_memory
+from .resample import MultinomialSampler, poisson_counts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +45,7 @@ __all__ = ["BootstrapResult", "bootstrap"]
 
 Array = NDArray[np.float64]
 METHODS = ("percentile", "basic", "bca", "studentized")
+RESAMPLING = ("multinomial", "poisson")
 _BLOCK = 64  # replicates drawn from one random stream and fitted together
 _MAX_REDRAWS = 20
 
@@ -70,7 +74,9 @@ def _contrast_matrix(contrasts: ArrayLike, items: tuple[str, ...]) -> Array:
 class _Plan:
     """Everything needed to regenerate any replicate exactly.
 
-    Replicates come in blocks of ``_BLOCK``; block ``b`` draws from its own stream
+    Replicates come in blocks of ``block`` (64, or fewer when a replicate's arrays are
+    large; a function of the data only, see :func:`~elosim.inference.memory.block_size`);
+    block ``b`` draws from its own stream
     ``SeedSequence(entropy, spawn_key=(b,))``, so a replicate's numbers never depend on how
     many replicates or workers there are.
     """
@@ -79,12 +85,17 @@ class _Plan:
     cluster_codes: NDArray[np.intp] | None
     cluster_matrix: Any  # scipy sparse (n_clusters x n_cells) or None
     certificate: NDArray[np.intp] | None = None  # pairs of a spanning tree of 2-cycles
+    sampler: MultinomialSampler | None = None  # exact vote resampling (None: clusters)
+    resampling: str = "multinomial"
+    block: int = _BLOCK  # replicates per random stream (fewer when cells are many)
 
     def generator(self, block: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(block,)))
 
 
-def _certificate(problem: BatchProblem, table: Array) -> NDArray[np.intp] | None:
+def _certificate(
+    problem: BatchProblem | SparseBatchProblem, table: Array
+) -> NDArray[np.intp] | None:
     """Pairs of a spanning tree whose pairs went both ways in the data, most robust first.
 
     If every pair of this tree still goes both ways in a resample (a win or tie each way),
@@ -112,7 +123,9 @@ def _certificate(problem: BatchProblem, table: Array) -> NDArray[np.intp] | None
     )
 
 
-def _estimable(problem: BatchProblem, tables: Array) -> tuple[NDArray[np.bool_], list[list[int]]]:
+def _estimable(
+    problem: BatchProblem | SparseBatchProblem, tables: Array
+) -> tuple[NDArray[np.bool_], list[list[int]]]:
     """Whether each replicate's MLE is finite (its win graph is strongly connected).
 
     ``tables`` has shape (R, P, 3). One strong-components call on the block-diagonal
@@ -140,7 +153,7 @@ def _estimable(problem: BatchProblem, tables: Array) -> tuple[NDArray[np.bool_],
 
 
 def _draw_block(
-    fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem, block: int
+    fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem | SparseBatchProblem, block: int
 ) -> tuple[Array, Array, NDArray[np.int64], list[list[str]]]:
     """Cell counts (B, C) and tables (B, P, 3) of one whole block of replicates.
 
@@ -150,10 +163,11 @@ def _draw_block(
     """
     c = fit.votes.counts
     gen = plan.generator(block)
-    cells = _draw_cells(fit, plan, gen, _BLOCK)
+    size = plan.block
+    cells = _draw_cells(fit, plan, gen, size)
     tables = c.table(cells)
-    redraws = np.zeros(_BLOCK, dtype=np.int64)
-    culprits: list[list[str]] = [[] for _ in range(_BLOCK)]
+    redraws = np.zeros(size, dtype=np.int64)
+    culprits: list[list[str]] = [[] for _ in range(size)]
     if fit.prior_strength > 0:
         return cells, tables, redraws, culprits
     for _attempt in range(_MAX_REDRAWS + 1):
@@ -161,9 +175,9 @@ def _draw_block(
             sub = tables[:, plan.certificate, :]
             cert = np.all((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0), axis=1)
         else:
-            cert = np.zeros(_BLOCK, dtype=bool)
+            cert = np.zeros(size, dtype=bool)
         unsure = np.flatnonzero(~cert)
-        ok = np.ones(_BLOCK, dtype=bool)
+        ok = np.ones(size, dtype=bool)
         bad: list[list[int]] = []
         if unsure.size:
             ok_u, bad = _estimable(problem, tables[unsure])
@@ -181,17 +195,21 @@ def _draw_block(
 
 
 def _draw_tables(
-    fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem, replicates: range
+    fit: BradleyTerryResult,
+    plan: _Plan,
+    problem: BatchProblem | SparseBatchProblem,
+    replicates: range,
 ) -> tuple[Array, Array, int, dict[str, int]]:
     """Cell counts (R, C) and tables (R, P, 3) of replicates lying in one block.
 
     Returns also the number of redraws and how often each item caused one.
     """
-    block = replicates.start // _BLOCK
-    if (replicates.stop - 1) // _BLOCK != block:
+    bs = plan.block
+    block = replicates.start // bs
+    if (replicates.stop - 1) // bs != block:
         raise ValueError("replicates must lie within one block")  # internal use only
     cells, tables, redraws, culprits = _draw_block(fit, plan, problem, block)
-    sl = slice(replicates.start - block * _BLOCK, replicates.stop - block * _BLOCK)
+    sl = slice(replicates.start - block * bs, replicates.stop - block * bs)
     counted: dict[str, int] = {}
     for row in culprits[sl]:
         for x in row:
@@ -199,16 +217,16 @@ def _draw_tables(
     return cells[sl], tables[sl], int(redraws[sl].sum()), counted
 
 
-def _chunks(reps: range) -> list[range]:
-    """Split replicate indices at block boundaries."""
-    edges = [reps.start, *range((reps.start // _BLOCK + 1) * _BLOCK, reps.stop, _BLOCK), reps.stop]
+def _chunks(reps: range, bs: int = _BLOCK) -> list[range]:
+    """Split replicate indices at block boundaries (blocks of ``bs`` replicates)."""
+    edges = [reps.start, *range((reps.start // bs + 1) * bs, reps.stop, bs), reps.stop]
     return [range(a, b) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _run(
     fit: BradleyTerryResult,
     plan: _Plan,
-    problem: BatchProblem,
+    problem: BatchProblem | SparseBatchProblem,
     replicates: range,
     tol: float,
 ) -> tuple[Array, int, dict[str, int], NDArray[np.bool_]]:
@@ -389,12 +407,18 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         c = fit.votes.counts
         k = fit.n_items
         problem = _problem(fit)
+        if not isinstance(problem, BatchProblem):
+            raise ValueError(
+                "method='studentized' needs each replicate's dense information matrix, which "
+                f"fits by the sparse solver ({k:,} items) do not form; use 'percentile', "
+                "'basic' or 'bca'"
+            )
         lm = fit.normalization.matrix(k)
         wc = fit.elo_factor * (cm @ lm)  # (n_contrasts, K)
         out = np.empty((cm.shape[0], self.n_resamples))
         sandwich = fit.default_covariance != "model"
         theta_all = self._cache.get("theta")
-        for reps in _chunks(range(self.n_resamples)):
+        for reps in _chunks(range(self.n_resamples), self._plan.block):
             cells, table, _, _ = _draw_tables(fit, self._plan, problem, reps)
             tsq = c.table(cells, power=2)
             if theta_all is not None:
@@ -521,13 +545,22 @@ def _ro(x: Array) -> Array:
 def _draw_cells(
     fit: BradleyTerryResult, plan: _Plan, gen: np.random.Generator, size: int
 ) -> Array:
-    """``size`` resamples of the cell counts (size, C): votes, or whole clusters."""
+    """``size`` resamples of the cell counts (size, C): votes, or whole clusters.
+
+    Exact multinomial draws (:class:`~elosim.inference.resample.MultinomialSampler`) of
+    the votes per cell, or of how often each cluster is drawn; with
+    ``resampling="poisson"``, independent Poisson counts (approximate).
+    """
     c = fit.votes.counts
+    if plan.resampling == "poisson":
+        n_units = None if plan.cluster_matrix is None else plan.cluster_matrix.shape[0]
+        base = c.cell_count if n_units is None else np.ones(n_units, dtype=np.int64)
+        draws = poisson_counts(base, gen, size)
+    else:
+        assert plan.sampler is not None
+        draws = plan.sampler.draw(gen, size)
     if plan.cluster_matrix is None:
-        n = int(c.cell_count.sum())
-        return np.asarray(gen.multinomial(n, c.cell_count / n, size=size), dtype=float)
-    g = plan.cluster_matrix.shape[0]
-    draws = gen.multinomial(g, np.full(g, 1.0 / g), size=size)  # (size, G)
+        return np.asarray(draws, dtype=float)
     return np.asarray((plan.cluster_matrix.T @ draws.T).T, dtype=float)
 
 
@@ -552,8 +585,13 @@ def _bias_correction(dist: Array, est: Array) -> Array:
     return np.asarray(norm.ppf(prop))
 
 
-def _problem(fit: BradleyTerryResult) -> BatchProblem:
+def _problem(fit: BradleyTerryResult) -> BatchProblem | SparseBatchProblem:
     c = fit.votes.counts
+    if sparse.issparse(fit._info):
+        return SparseBatchProblem(
+            fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta,
+            fit._information_solver(), fit.prior_strength, c.table(),
+        )
     return BatchProblem(
         fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta, fit._info, fit.prior_strength,
         c.table(), fit._bread(),
@@ -571,7 +609,7 @@ def _compute(
     from .._core.progress import ProgressBar
 
     problem = _problem(fit)
-    chunks = _chunks(reps)
+    chunks = _chunks(reps, plan.block)
     with ProgressBar(len(reps), desc="bootstrap", enabled=progress) as bar:
         if n_jobs == 1 or len(chunks) == 1:
             results = []
@@ -631,6 +669,7 @@ def bootstrap(
     n_jobs: int = 1,
     progress: bool = False,
     tol: float = 1e-9,
+    resampling: str = "multinomial",
 ) -> BootstrapResult:
     """Bootstrap the ratings of a Bradley-Terry fit by resampling votes (or clusters).
 
@@ -661,10 +700,23 @@ def bootstrap(
         Show a progress bar on standard error (drawn only when it is a terminal).
     tol : float
         Gradient tolerance of each replicate's fit, relative to its number of votes.
+    resampling : {"multinomial", "poisson"}
+        ``"multinomial"`` (default): each replicate resamples exactly ``N`` votes (or ``G``
+        clusters) with replacement, drawn as exact multinomial cell counts by a fast
+        Poissonisation sampler (:class:`~elosim.inference.resample.MultinomialSampler`).
+        ``"poisson"``: the Poisson bootstrap, independent ``Poisson(n_c)`` counts per cell
+        (or per cluster), so the number of votes varies between replicates; an
+        approximation to the bootstrap, offered for comparison, not faster here.
 
     Returns
     -------
     BootstrapResult
+
+    Raises
+    ------
+    InsufficientMemoryError
+        The replicates would need more memory than is available (estimated before any
+        work, see :func:`elosim.inference.memory.bootstrap_memory`).
 
     Warns
     -----
@@ -698,6 +750,7 @@ def bootstrap(
     method = check_choice(method, "method", METHODS)
     level = check_confidence_level(confidence_level)
     n_jobs = check_positive_int(n_jobs, "n_jobs")
+    check_choice(resampling, "resampling", RESAMPLING)
     if not (isinstance(tol, (int, float)) and math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive number; got {tol!r}")
     gen = check_rng(rng)
@@ -717,10 +770,18 @@ def bootstrap(
             (np.ones(codes.size), (codes, fit.votes.row_cell)),
             shape=(g, fit.votes.counts.n_cells),
         )
+    counts = fit.votes.counts
+    block = block_size(fit.n_items, counts.n_pairs, counts.n_cells)
+    check_bootstrap_memory(fit, n_resamples, block=block, n_jobs=n_jobs)
     cert = None
     if fit.prior_strength == 0:
-        cert = _certificate(_problem(fit), fit.votes.counts.table())
-    plan = _Plan(seed, codes, cm, cert)
+        cert = _certificate(_problem(fit), counts.table())
+    sampler = None
+    if resampling == "multinomial":
+        sampler = MultinomialSampler(
+            counts.cell_count if cm is None else np.ones(cm.shape[0], dtype=np.int64)
+        )
+    plan = _Plan(seed, codes, cm, cert, sampler, resampling, block)
     dist, redraws, culprits, n_nc = _compute(
         fit, plan, range(n_resamples), tol, n_jobs, progress=bool(progress)
     )

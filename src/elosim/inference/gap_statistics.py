@@ -76,9 +76,23 @@ def wald_pvalue(stat: Array, alternative: str) -> Array:
         return np.asarray(norm.cdf(stat))
 
 
-def analytic_parts(result: Any, kind: str | None) -> tuple[Array, Array, str]:
+def analytic_parts(
+    result: Any, kind: str | None, subset: list[int] | None = None
+) -> tuple[Array, Array, str]:
+    """Estimates, covariance and the method's text of an analytic fit.
+
+    With ``subset``, only those items' estimates and covariance block (a fit with many
+    items then needs one sparse solve per item of the subset, never the full matrix).
+    """
     est = np.asarray(result.ratings, dtype=float)
-    cov = np.asarray(result.covariance(kind), dtype=float)
+    cov_all = result.covariance(kind)
+    if subset is not None:
+        idx = np.asarray(subset, dtype=np.intp)
+        est = est[idx]
+        cov = np.asarray(cov_all[idx, idx] if hasattr(cov_all, "submatrix") else
+                         np.asarray(cov_all)[np.ix_(idx, idx)], dtype=float)
+    else:
+        cov = np.asarray(cov_all, dtype=float)
     used = kind if kind is not None else getattr(result, "default_covariance", "default")
     return est, cov, f"Wald, {used} covariance"
 

@@ -247,8 +247,8 @@ def gap_test(
                 "offers 'wald' (the default; choose its covariance with kind=...) or 'lr' "
                 "(likelihood ratio with a profile-likelihood interval)"
             )
-        est, cov, text = analytic_parts(result, kind)
-        out = wald_gaps(est, cov, [ia], [ib], alternative=alternative, confidence_level=level)
+        est, cov, text = analytic_parts(result, kind, [ia, ib])
+        out = wald_gaps(est, cov, [0], [1], alternative=alternative, confidence_level=level)
     return GapTestResult(
         item_a=items[ia],
         item_b=items[ib],

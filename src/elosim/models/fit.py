@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -14,13 +14,20 @@ from scipy.sparse.csgraph import connected_components
 
 from .._core import hooks
 from .._core.elo import elo_factor
-from .._core.errors import ConvergenceWarning, DisconnectedGraphError, NoFiniteEstimateError
+from .._core.errors import (
+    ConvergenceWarning,
+    DisconnectedGraphError,
+    InsufficientMemoryError,
+    NoFiniteEstimateError,
+)
 from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
 from .._core.validation import check_choice, check_confidence_level, check_item, check_real
 from ..data.votes import Votes
 from . import firth, solvers
+from .lazy_covariance import LazyCovariance
+from .sparse import InformationSolver, information_matrix, newton_sparse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +40,10 @@ BIAS_REDUCTIONS = ("firth",)
 INTERVAL_METHODS = ("wald", "profile")
 #: Items with fewer votes than this are flagged in summaries (intervals unreliable).
 SPARSE_VOTES = 20
+#: ``solver="auto"`` uses dense Newton up to this many items, sparse Newton above.
+DENSE_MAX_ITEMS = 1000
+#: Sparse fits with more items than this keep a lazy covariance (no dense K x K matrix).
+DENSE_COVARIANCE_MAX_ITEMS = 3000
 
 
 class ConfidenceInterval(NamedTuple):
@@ -64,6 +75,17 @@ class Normalization:
         assert self.anchor is not None
         eye[:, self.anchor] -= 1.0
         return eye
+
+    def contrast(self, contrasts: Array) -> Array:
+        """``C @ L`` for contrasts ``C`` (n, K) on the ratings, without forming ``L``."""
+        c = np.asarray(contrasts, dtype=np.float64)
+        total = c.sum(axis=-1, keepdims=True)
+        if self.kind == "mean" or self.anchor is None:
+            out: Array = c - total / c.shape[-1]
+            return out
+        out = c.copy()
+        out[..., [self.anchor]] -= total
+        return out
 
     def apply(self, lam: Array, factor: float) -> Array:
         """Ratings from log-strengths (works on the last axis, for batches too)."""
@@ -263,12 +285,47 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
 
     # ------------------------------------------------------------------ covariance
     def _bread(self) -> Array:
-        """Inverse information in (log-strength, tie parameter), sum-to-zero on ratings; cached."""
+        """Inverse information in (log-strength, tie parameter), sum-to-zero on ratings; cached.
+
+        Dense ``m x m``: only for fits small enough for it (see :attr:`is_large`).
+        """
         if "bread" not in self._cache:
+            if self.is_large:
+                raise InsufficientMemoryError(
+                    f"a dense inverse information for {self.n_items:,} items is not formed; "
+                    "this computation needs it (use covariance() blocks or gap_test instead)"
+                )
             regular = self.prior_strength > 0
-            self._cache["bread"] = solvers.pseudo_inverse(self._info, self.n_items, regular)
+            info: Any = self._info
+            if sparse.issparse(info):
+                info = info.toarray()
+            self._cache["bread"] = solvers.pseudo_inverse(info, self.n_items, regular)
         out: Array = self._cache["bread"]
         return out
+
+    @property
+    def is_large(self) -> bool:
+        """Whether the fit keeps its information sparse and its covariance lazy.
+
+        True for fits by the sparse solver with more than 3,000 items: their
+        :meth:`covariance` is a :class:`~elosim.models.lazy_covariance.LazyCovariance`.
+        """
+        return bool(sparse.issparse(self._info)) and self.n_items > DENSE_COVARIANCE_MAX_ITEMS
+
+    def _information_solver(self) -> InformationSolver:
+        """The sparse information's solver (factorised or preconditioned once; cached)."""
+        if "solver" not in self._cache:
+            self._cache["solver"] = InformationSolver(
+                self._info, self.n_items, self.prior_strength > 0
+            )
+        out: InformationSolver = self._cache["solver"]
+        return out
+
+    def _solve_information(self, rhs: Array) -> Array:
+        """``H^+ rhs`` for ``rhs`` of shape (m,) or (m, r) (rating part summing to zero)."""
+        if not sparse.issparse(self._info) or "bread" in self._cache:
+            return np.asarray(self._bread() @ rhs, dtype=np.float64)
+        return self._information_solver().solve(rhs)
 
     def _cell_influence(self, contrasts: Array) -> Array:
         """Empirical influence of one vote of each cell on rating contrasts ``C @ ratings``.
@@ -283,14 +340,13 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         tau = float(self._theta[k]) if self.ties != "half" else 0.0
         d = lam[c.pair_i] - lam[c.pair_j]
         a, cc, _ = solvers.outcome_scores(self.ties, d, tau)
-        bread = self._bread()
-        w_theta = np.zeros((contrasts.shape[0], bread.shape[0]))
-        w_theta[:, :k] = self.elo_factor * (contrasts @ self.normalization.matrix(k))
-        proj = w_theta @ bread
+        w_theta = np.zeros((contrasts.shape[0], self._theta.size))
+        w_theta[:, :k] = self.elo_factor * self.normalization.contrast(contrasts)
+        proj = self._solve_information(w_theta.T).T
         cp, co = c.cell_pair, c.cell_outcome
         sa = c.cell_weight * a[cp, co]
         infl = sa[None, :] * (proj[:, c.pair_i[cp]] - proj[:, c.pair_j[cp]])
-        if bread.shape[0] > k:
+        if self._theta.size > k:
             infl += proj[:, k : k + 1] * (c.cell_weight * cc[cp, co])[None, :]
         return np.asarray(infl, dtype=np.float64)
 
@@ -302,7 +358,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         out: Array = bread @ meat @ bread
         return out
 
-    def _meat(self, kind: str, cluster: ArrayLike | None) -> Array:
+    def _meat(self, kind: str, cluster: ArrayLike | None, *, as_sparse: bool = False) -> Any:
+        """The sandwich's meat (dense, or a sparse matrix with ``as_sparse``)."""
         c = self.votes.counts
         k = self.n_items
         lam = self._theta[:k]
@@ -312,6 +369,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         m = k + int(self.ties != "half")
         if kind == "sandwich":
             terms = solvers.meat_terms(self.ties, c.table(power=2), d, tau)
+            if as_sparse:
+                return information_matrix(self.ties, c.pair_i, c.pair_j, k, terms, 0.0)
             _, _, meat = solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
             return meat
         # cluster-robust: sum the per-vote scores within clusters
@@ -329,11 +388,17 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             cols = np.concatenate([cols, np.full(codes.size, k)])
             data = np.concatenate([data, wv * cc[cp, co]])
         g = sparse.coo_matrix((data, (rows, cols)), shape=(n_cl, m)).tocsr()
+        if as_sparse:
+            return (g.T @ g) * (n_cl / (n_cl - 1.0))
         meat = np.asarray((g.T @ g).toarray())
         return meat * (n_cl / (n_cl - 1.0))
 
     def covariance(self, kind: str | None = None, *, cluster: ArrayLike | None = None) -> Array:
         """Covariance matrix of the ratings on the Elo scale (K x K).
+
+        For fits with many items (:attr:`is_large`) a
+        :class:`~elosim.models.lazy_covariance.LazyCovariance` that computes the blocks asked
+        for (``cov[idx, idx]``, ``cov.submatrix(items)``) by sparse solves.
 
         Parameters
         ----------
@@ -353,6 +418,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         """
         kind = self.default_covariance if kind is None else kind
         check_choice(kind, "kind", COVARIANCE_KINDS)
+        if self.is_large:  # array-like (shape, indexing, __array__), typed as the array
+            return cast(Array, LazyCovariance(self, kind, cluster))
         key = f"cov_{kind}"
         if cluster is None and key in self._cache:
             return np.array(self._cache[key], dtype=np.float64)
@@ -365,10 +432,15 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             self._cache[key] = res
         return np.array(res, dtype=np.float64)
 
+    def _variances(self, kind: str | None = None) -> Array:
+        cov: Any = self.covariance(kind)
+        diag = cov.diagonal() if isinstance(cov, LazyCovariance) else np.diag(cov)
+        return np.asarray(np.clip(diag, 0.0, None), dtype=np.float64)
+
     @property
     def standard_error(self) -> Array:
         """Standard errors of the ratings, from :meth:`covariance` (default kind)."""
-        return np.sqrt(np.clip(np.diag(self.covariance()), 0.0, None))
+        return np.sqrt(self._variances())
 
     def confidence_interval(
         self, confidence_level: float = 0.95, *, kind: str | None = None, method: str = "wald"
@@ -406,7 +478,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             return out
         level = check_confidence_level(confidence_level)
         z = norm.ppf(0.5 + level / 2)
-        se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
+        se = np.sqrt(self._variances(kind))
         return ConfidenceInterval(self.ratings - z * se, self.ratings + z * se)
 
     # ------------------------------------------------------------------ predictions
@@ -480,7 +552,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
 
         pandas = require_pandas("BradleyTerryResult.to_frame")
         ci = self.confidence_interval(confidence_level, kind=kind)
-        se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
+        se = np.sqrt(self._variances(kind))
         order = np.argsort(-self.ratings, kind="stable")
         df: pd.DataFrame = pandas.DataFrame(
             {
@@ -521,7 +593,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         level = check_confidence_level(confidence_level)
         kind = kind or self.default_covariance
         ci = self.confidence_interval(level, kind=kind)
-        se = np.sqrt(np.clip(np.diag(self.covariance(kind)), 0.0, None))
+        se = np.sqrt(self._variances(kind))
         pct = f"{100 * level:g}%"
         head = [
             "Bradley-Terry fit (Elo scale)",
@@ -595,11 +667,15 @@ def bradley_terry(
         ``scale`` rating points per factor ``base`` in the odds (Elo: 400 and 10).
     covariance : {"sandwich", "model", "cluster"}
         Default kind used by :attr:`BradleyTerryResult.standard_error` and the intervals.
-    solver : {"auto", "newton", "newman", "mm"}
+    solver : {"auto", "newton", "sparse", "newman", "mm"}
         ``"newton"``: damped Newton on the observed information (all tie models);
-        ``"newman"``: Newman's (2023) in-place fixed point; ``"mm"``: Zermelo/Hunter MM (both
-        for ``ties="half"`` without prior). ``"auto"``: Newton up to 1,500 items, otherwise
-        Newman followed by Newton polishing for tie models.
+        ``"sparse"``: the same Newton steps with the information kept sparse and solved by
+        sparse LU or preconditioned conjugate gradients (for many items; memory
+        O(pairs + K)); ``"newman"``: Newman's (2023) in-place fixed point; ``"mm"``:
+        Zermelo/Hunter MM (both for ``ties="half"`` without prior; they can need very many
+        sweeps on long chains). ``"auto"``: ``"newton"`` up to 1,000 items, ``"sparse"``
+        above. Sparse fits with more than 3,000 items return a lazy covariance (see
+        :meth:`BradleyTerryResult.covariance`).
     tol : float
         Convergence when ``max |gradient| <= tol * max(1, total weight)``.
     max_iter : int, optional
@@ -660,7 +736,7 @@ def bradley_terry(
             f"got {type(votes).__name__}"
         )
     check_choice(ties, "ties", solvers.TIE_MODELS)
-    check_choice(solver, "solver", ("auto", "newton", "newman", "mm"))
+    check_choice(solver, "solver", ("auto", "newton", "sparse", "newman", "mm"))
     check_choice(covariance, "covariance", COVARIANCE_KINDS)
     if bias_reduction is not None:
         check_choice(bias_reduction, "bias_reduction", BIAS_REDUCTIONS)
@@ -720,7 +796,10 @@ def bradley_terry(
         theta0 = np.append(lam0, tau0)
     method = "firth" if bias_reduction is not None else solver
     if solver == "auto" and bias_reduction is None:
-        method = "newton" if (k <= 1500 or ties != "half" or ps > 0) else "newman"
+        method = "newton" if k <= DENSE_MAX_ITEMS else "sparse"
+    use_sparse = bias_reduction is None and (
+        method == "sparse" or (method in ("newman", "mm") and k > DENSE_MAX_ITEMS)
+    )
     n_fp = 0
     if method in ("newman", "mm"):
         lam, n_fp, _ = solvers.newman(
@@ -734,9 +813,10 @@ def bradley_terry(
             max_iter=max_iter or 200,
         )
     else:
-        out = solvers.newton(
+        newton = newton_sparse if use_sparse else solvers.newton
+        out = newton(
             ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps, tol=tol,
-            max_iter=(max_iter or 200) if method == "newton" else 0,
+            max_iter=(max_iter or 200) if method in ("newton", "sparse") else 0,
         )
     if not out.converged:
         warnings.warn(
@@ -752,11 +832,17 @@ def bradley_terry(
     factor = elo_factor(scale, base)
     ratings = norm_.apply(lam, factor)
     tie_par = tie_se = None
+    cache: dict[str, Any] = {}
     if ties != "half":
         regular = ps > 0
-        inv = solvers.pseudo_inverse(out.info, k, regular)
         tau = float(theta[k])
-        var_tau = float(inv[k, k])
+        if use_sparse:
+            cache["solver"] = InformationSolver(out.info, k, regular)
+            unit = np.zeros(k + 1)
+            unit[k] = 1.0
+            var_tau = float(cache["solver"].solve(unit)[k])
+        else:
+            var_tau = float(solvers.pseudo_inverse(out.info, k, regular)[k, k])
         if ties == "davidson":
             tie_par = math.exp(tau)
             tie_se = tie_par * math.sqrt(max(var_tau, 0.0))
@@ -786,5 +872,6 @@ def bradley_terry(
         _theta=theta,
         _info=out.info,
         bias_reduction=bias_reduction,
+        _cache=cache,
     )
 
