@@ -54,7 +54,8 @@ def sparse_arena(k: int, opponents: int, seed: int = 0) -> elosim.Votes:
 def test_chain_fits_its_closed_form(k: int) -> None:
     votes = chain_votes(k, wins=3, losses=1, ties=2)
     fit = elosim.bradley_terry(votes, covariance="model")  # solver="auto"
-    assert fit.converged and fit.solver == "sparse"
+    assert fit.converged
+    assert fit.solver == "sparse"
     gaps = np.diff(fit.ratings)  # rating[i + 1] - rating[i]
     # points 3 + 1 = 4 for i against 1 + 1 = 2: gap log(2) on the natural scale
     np.testing.assert_allclose(gaps, -FACTOR * math.log(2.0), atol=1e-6)
@@ -71,14 +72,18 @@ def test_chain_fits_its_closed_form(k: int) -> None:
 def test_sparse_arena_of_100k_items_solves_the_score_equations() -> None:
     votes = sparse_arena(100_000, 4)
     fit = elosim.bradley_terry(votes)
-    assert fit.converged and fit.solver == "sparse" and fit.is_large
+    assert fit.converged
+    assert fit.solver == "sparse"
+    assert fit.is_large
     # the MLE is the unique solution of observed points = expected points (strictly
     # concave log-likelihood on the sum-zero subspace): an independent check of the fit
     np.testing.assert_allclose(fit.expected_wins(), fit.observed_wins(), atol=1e-4)
     cov = fit.covariance()
-    assert isinstance(cov, LazyCovariance) and cov.shape == (100_000, 100_000)
+    assert isinstance(cov, LazyCovariance)
+    assert cov.shape == (100_000, 100_000)
     block = cov[[0, 1, 2], [0, 1, 2]]
-    assert block.shape == (3, 3) and np.all(np.diag(block) > 0)
+    assert block.shape == (3, 3)
+    assert np.all(np.diag(block) > 0)
     res = fit.gap_test("q0", "q1")
     assert res.standard_error == pytest.approx(
         math.sqrt(block[0, 0] + block[1, 1] - 2 * block[0, 1]), rel=1e-6
