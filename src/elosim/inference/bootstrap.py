@@ -152,6 +152,16 @@ def _estimable(
     return ok, culprits
 
 
+def _lacking(problem: BatchProblem | SparseBatchProblem, tables: Array) -> NDArray[np.bool_]:
+    """(R, K): items with no win-or-tie, or no loss-or-tie, in each table (R, P, 3)."""
+    up = tables[..., 0] + tables[..., 2]  # pair_i won or tied
+    down = tables[..., 1] + tables[..., 2]
+    both = problem.scatter_abs(up + down)
+    diff = problem.scatter(up - down)
+    out: NDArray[np.bool_] = ((both + diff) == 0) | ((both - diff) == 0)
+    return out
+
+
 def _draw_block(
     fit: BradleyTerryResult, plan: _Plan, problem: BatchProblem | SparseBatchProblem, block: int
 ) -> tuple[Array, Array, NDArray[np.int64], list[list[str]]]:
@@ -159,7 +169,8 @@ def _draw_block(
 
     Non-estimable resamples are redrawn from the block's stream (all failing rows at once,
     in row order) until every row is estimable. Also returns, per row, the number of
-    redraws and the items at fault.
+    redraws and the items at fault (those with no win or no loss in the resample, or else
+    those outside its largest strongly connected component).
     """
     c = fit.votes.counts
     gen = plan.generator(block)
@@ -178,16 +189,23 @@ def _draw_block(
             cert = np.zeros(size, dtype=bool)
         unsure = np.flatnonzero(~cert)
         ok = np.ones(size, dtype=bool)
-        bad: list[list[int]] = []
-        if unsure.size:
-            ok_u, bad = _estimable(problem, tables[unsure])
-            ok[unsure] = ok_u
+        # an item with no win or no loss (ties count both ways) rules a resample out at
+        # once; the strong-components check is left for the other uncertain rows
+        lacking = _lacking(problem, tables[unsure]) if unsure.size else np.zeros((0, 0), bool)
+        hopeless = lacking.any(axis=1)
+        for j, row in zip(unsure[hopeless], lacking[hopeless], strict=True):
+            ok[j] = False
+            culprits[j].extend(fit.items[i] for i in np.flatnonzero(row))
+        check = unsure[~hopeless]
+        if check.size:
+            ok_u, bad = _estimable(problem, tables[check])
+            ok[check] = ok_u
+            for j, items in zip(check[~ok_u], bad, strict=True):
+                culprits[j].extend(fit.items[i] for i in items)
         if ok.all():
             return cells, tables, redraws, culprits
         idx = np.flatnonzero(~ok)
         redraws[idx] += 1
-        for j, items in zip(idx, bad, strict=True):
-            culprits[j].extend(fit.items[i] for i in items)
         cells[idx] = _draw_cells(fit, plan, gen, idx.size)
         tables[idx] = c.table(cells[idx])
     top = sorted({x for row in culprits for x in row})

@@ -14,6 +14,7 @@ import resource
 from typing import Any
 
 from .._core.errors import InsufficientMemoryError
+from ..models.batch import DENSE_NEWTON_BUDGET
 
 __all__ = ["available_memory", "block_size", "bootstrap_memory", "check_bootstrap_memory"]
 
@@ -65,9 +66,6 @@ def bootstrap_memory(fit: Any, n_resamples: int, *, n_jobs: int = 1) -> int:
     output = 8 * 3 * k * n_resamples
     return int(fixed + n_jobs * per_block + output)
 
-
-#: Memory allowed for the per-replicate information matrices of dense Newton steps.
-DENSE_NEWTON_BUDGET = 256 * 2**20
 
 
 def available_memory() -> int | None:

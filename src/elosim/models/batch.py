@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from scipy.special import expit
 
 from . import solvers
 
 Array = NDArray[np.float64]
+#: Memory allowed for the per-replicate information matrices of one round of Newton steps.
+DENSE_NEWTON_BUDGET = 256 * 2**20
 
 
 class BatchProblem:
@@ -33,6 +36,21 @@ class BatchProblem:
         table_hat: Array,
         h0_inv: Array | None = None,
     ) -> None:
+        self._setup(model, pair_i, pair_j, n_items, theta_hat, prior_strength, table_hat)
+        self.h0_inv = (
+            solvers.pseudo_inverse(info_hat, n_items, self.regular) if h0_inv is None else h0_inv
+        )
+
+    def _setup(
+        self,
+        model: str,
+        pair_i: NDArray[np.intp],
+        pair_j: NDArray[np.intp],
+        n_items: int,
+        theta_hat: Array,
+        prior_strength: float,
+        table_hat: Array,
+    ) -> None:
         self.model = model
         self.pair_i = pair_i
         self.pair_j = pair_j
@@ -41,21 +59,24 @@ class BatchProblem:
         self.theta_hat = theta_hat
         self.prior = prior_strength
         self.regular = prior_strength > 0
-        self.h0_inv = (
-            solvers.pseudo_inverse(info_hat, n_items, self.regular) if h0_inv is None else h0_inv
+        p = pair_i.size
+        cols = np.concatenate([np.arange(p), np.arange(p)])
+        rows = np.concatenate([pair_i, pair_j])
+        # K x P incidence: column p is e_i - e_j (and |.| for per-item totals)
+        self.incidence = sparse.csr_matrix(
+            (np.concatenate([np.ones(p), -np.ones(p)]), (rows, cols)), shape=(n_items, p)
         )
+        self.abs_incidence = abs(self.incidence)
         self.n_hat = self.scatter_abs(table_hat.sum(axis=1)[None, :])[0]
+
+    def fixed_step(self, rhs: Array) -> Array:
+        """``rhs @ H0^+`` for rows of gradients (R, m): the fixed-Hessian step."""
+        out: Array = rhs @ self.h0_inv
+        return out
 
     def scatter(self, values: Array) -> Array:
         """``sum_p values[r, p] * (e_{i_p} - e_{j_p})`` for each row ``r``: shape (R, K)."""
-        r = values.shape[0]
-        base = (np.arange(r) * self.k)[:, None]
-        size = r * self.k
-        out = np.asarray(
-            np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size), np.float64
-        )
-        out -= np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
-        return out.reshape(r, self.k)
+        return np.asarray((self.incidence @ values.T).T, dtype=np.float64)
 
     def _terms(self, theta: Array, table: Array, *, loglik: bool = True) -> solvers.PairTerms:
         lam = theta[:, : self.k]
@@ -65,14 +86,7 @@ class BatchProblem:
 
     def scatter_abs(self, values: Array) -> Array:
         """``sum_p values[r, p] * (e_{i_p} + e_{j_p})``: per-item totals, shape (R, K)."""
-        r = values.shape[0]
-        base = (np.arange(r) * self.k)[:, None]
-        size = r * self.k
-        out = np.asarray(
-            np.bincount((base + self.pair_i[None, :]).ravel(), values.ravel(), size), np.float64
-        )
-        out += np.bincount((base + self.pair_j[None, :]).ravel(), values.ravel(), size)
-        return out.reshape(r, self.k)
+        return np.asarray((self.abs_incidence @ values.T).T, dtype=np.float64)
 
     def half_gradient(self, theta: Array, points: Array, totals: Array) -> Array:
         """Gradient (R, K) for ties="half" from points ``wins + ties / 2`` and totals (R, P).
@@ -159,7 +173,14 @@ class BatchProblem:
             return self.gradient(th, table[rows], loglik=False)[1]
 
         every = np.arange(r)
-        g = grad(every, theta)
+        if half:  # every row starts at theta_hat: its win probabilities are shared
+            lam_hat = theta[:1, : self.k]
+            p_hat = expit(lam_hat[:, self.pair_i] - lam_hat[:, self.pair_j])
+            g = self.scatter(points - totals * p_hat)
+            if self.regular:
+                g -= self.prior * lam_hat
+        else:
+            g = grad(every, theta)
         gnorm = np.max(np.abs(g), axis=1)
         todo = np.flatnonzero(gnorm > tol * scale)
         # fixed-Hessian steps, preconditioned by each item's share of votes in the replicate:
@@ -171,7 +192,7 @@ class BatchProblem:
         for _ in range(max_quasi):
             if todo.size == 0:
                 break
-            step = ((g[todo] * dinv[todo]) @ self.h0_inv) * dinv[todo]
+            step = self.fixed_step(g[todo] * dinv[todo]) * dinv[todo]
             if not self.regular:
                 step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
             cand = theta[todo] + step
@@ -182,10 +203,28 @@ class BatchProblem:
             theta[acc], g[acc], gnorm[acc] = cand[ok], g_c[ok], gn_c[ok]
             todo = acc[gnorm[acc] > tol * scale[acc]]
         todo = np.flatnonzero(gnorm > tol * scale)
-        ll = np.zeros(r)
-        if todo.size:
-            ll[todo] = self.gradient(theta[todo], table[todo])[0]
-        # full Newton with per-replicate step halving
+        # full Newton with per-replicate step halving, in chunks whose (n, m, m) information
+        # matrices stay within DENSE_NEWTON_BUDGET bytes
+        per = max(1, DENSE_NEWTON_BUDGET // (24 * self.m * self.m))
+        for chunk in np.array_split(todo, -(-todo.size // per)) if todo.size else []:
+            self.newton_steps(theta, g, gnorm, table, chunk, tol * scale, max_newton)
+        if not self.regular:
+            theta[:, : self.k] -= theta[:, : self.k].mean(axis=1, keepdims=True)
+        return theta, gnorm <= tol * scale
+
+    def newton_steps(
+        self,
+        theta: Array,
+        g: Array,
+        gnorm: Array,
+        table: Array,
+        todo: NDArray[np.intp],
+        goal: Array,
+        max_newton: int,
+    ) -> None:
+        """Newton steps (in place on ``theta, g, gnorm``) for the replicates ``todo``."""
+        ll = np.zeros(theta.shape[0])
+        ll[todo] = self.gradient(theta[todo], table[todo])[0]
         for _ in range(max_newton):
             if todo.size == 0:
                 break
@@ -214,7 +253,4 @@ class BatchProblem:
                     break
                 t[pending] *= 0.5
             gnorm[todo] = np.max(np.abs(g[todo]), axis=1)
-            todo = todo[(gnorm[todo] > tol * scale[todo])]
-        if not self.regular:
-            theta[:, : self.k] -= theta[:, : self.k].mean(axis=1, keepdims=True)
-        return theta, gnorm <= tol * scale
+            todo = todo[(gnorm[todo] > goal[todo])]

@@ -43,7 +43,7 @@ SPARSE_VOTES = 20
 #: ``solver="auto"`` uses dense Newton up to this many items, sparse Newton above.
 DENSE_MAX_ITEMS = 1000
 #: Sparse fits with more items than this keep a lazy covariance (no dense K x K matrix).
-DENSE_COVARIANCE_MAX_ITEMS = 3000
+DENSE_COVARIANCE_MAX_ITEMS = DENSE_MAX_ITEMS
 
 
 class ConfidenceInterval(NamedTuple):
@@ -307,7 +307,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
     def is_large(self) -> bool:
         """Whether the fit keeps its information sparse and its covariance lazy.
 
-        True for fits by the sparse solver with more than 3,000 items: their
+        True for fits by the sparse solver with more than 1,000 items: their
         :meth:`covariance` is a :class:`~elosim.models.lazy_covariance.LazyCovariance`.
         """
         return bool(sparse.issparse(self._info)) and self.n_items > DENSE_COVARIANCE_MAX_ITEMS
@@ -674,7 +674,7 @@ def bradley_terry(
         O(pairs + K)); ``"newman"``: Newman's (2023) in-place fixed point; ``"mm"``:
         Zermelo/Hunter MM (both for ``ties="half"`` without prior; they can need very many
         sweeps on long chains). ``"auto"``: ``"newton"`` up to 1,000 items, ``"sparse"``
-        above. Sparse fits with more than 3,000 items return a lazy covariance (see
+        above. Sparse fits return a lazy covariance (see
         :meth:`BradleyTerryResult.covariance`).
     tol : float
         Convergence when ``max |gradient| <= tol * max(1, total weight)``.
