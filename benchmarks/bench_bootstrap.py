@@ -17,18 +17,18 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
 
-import _baseline  # noqa: E402
-import numpy as np  # noqa: E402
-from _data import load  # noqa: E402
+import _baseline
+import numpy as np
+from _data import load
 
-import elosim  # noqa: E402
-from elosim.inference.resample import MultinomialSampler  # noqa: E402
+import elosim
+from elosim.inference.resample import MultinomialSampler
 
 ROOT = Path(__file__).resolve().parents[1]
 
