@@ -11,7 +11,7 @@ column for a tie parameter. Everything here keeps it sparse, so memory is O(pair
   pseudo-inverse's (sum-to-zero) answer. Sparse LU (SuperLU, minimum-degree ordering) for
   thin graphs such as chains and trees, where conjugate gradients would need about K
   iterations; Jacobi-preconditioned conjugate gradients otherwise (well-connected graphs
-  converge in tens of iterations whatever K), falling back to LU when they stall.
+  converge in tens of iterations whatever K), with LU for any system they do not solve.
 * :func:`newton_sparse`: damped Newton with those solves (inexact early on).
 * Standard errors of any contrasts need one solve per contrast, never a dense inverse.
 """
@@ -110,56 +110,68 @@ class InformationSolver:
 
     def _factor(self) -> None:
         self._lu = spla.splu(self.a.tocsc(), permc_spec="MMD_AT_PLUS_A")
-        self.method = "lu"
 
     def solve(self, rhs: Array, *, rtol: float = 1e-10) -> Array:
         """``x`` with ``info @ x = rhs`` (rating part centred when ``info`` is singular).
 
         ``rhs`` may be ``(m,)`` or ``(m, r)`` (one column per right-hand side). ``rtol`` is
-        the relative residual asked of conjugate gradients (LU solves are direct).
+        the relative residual asked of conjugate gradients (LU solves are direct). Each
+        column's solution is the same whatever the other columns (bootstrap replicates do
+        not depend on how they are batched): columns that CG does not solve within
+        ``CG_MAX_ITER`` iterations are solved by LU, the others keep their CG solution.
         """
         b = np.asarray(rhs, dtype=np.float64)
-        if self._lu is None:
-            x, ok = _pcg(self.a, b, self.dinv, rtol, CG_MAX_ITER)
-            if not ok:
+        rows = np.ascontiguousarray(b.T if b.ndim == 2 else b[None, :])
+        if self.method == "lu":
+            if self._lu is None:
                 self._factor()
-        if self._lu is not None:
-            x = np.asarray(self._lu.solve(b), dtype=np.float64)
+            x = np.asarray(self._lu.solve(rows.T), dtype=np.float64).T.copy()
+        else:
+            x, ok = _pcg(self.a, rows, self.dinv, rtol, CG_MAX_ITER)
+            if not ok.all():
+                if self._lu is None:
+                    self._factor()
+                x[~ok] = np.asarray(self._lu.solve(rows[~ok].T), dtype=np.float64).T
         if not self.regular:
-            x[: self.k] -= x[: self.k].mean(axis=0)
-        return x
+            x[:, : self.k] -= x[:, : self.k].mean(axis=1, keepdims=True)
+        out: Array = x.T if b.ndim == 2 else x[0]
+        return out
 
 
-def _pcg(a: Any, b: Array, dinv: Array, rtol: float, max_iter: int) -> tuple[Array, bool]:
-    """Jacobi-preconditioned conjugate gradients, one column per right-hand side."""
-    two_d = b.ndim == 2
-    bb = b if two_d else b[:, None]
-    dv = dinv[:, None]
-    x = np.zeros_like(bb)
-    r = bb.copy()
-    bnorm = np.sqrt(np.sum(bb * bb, axis=0))
-    goal = rtol * np.where(bnorm > 0, bnorm, 1.0)
-    z = dv * r
+def _pcg(
+    a: Any, b: Array, dinv: Array, rtol: float, max_iter: int
+) -> tuple[Array, NDArray[np.bool_]]:
+    """Jacobi-preconditioned conjugate gradients, one *row* of ``b`` (r, m) per system.
+
+    A system stops being updated once its residual reaches ``rtol`` times its right-hand
+    side's norm, and every reduction runs along a contiguous row, so each solution is the
+    one it would get alone. Returns the solutions (r, m) and which reached the tolerance.
+    """
+    x = np.zeros_like(b)
+    r = b.copy()
+    goal = rtol * np.sqrt(np.sum(b * b, axis=1))
+    z = r * dinv
     p = z.copy()
-    rz = np.sum(r * z, axis=0)
-    ok = False
+    rz = np.sum(r * z, axis=1)
+    active = np.flatnonzero(np.sqrt(np.sum(r * r, axis=1)) > goal)
     for _ in range(max_iter):
-        if np.all(np.sqrt(np.sum(r * r, axis=0)) <= goal):
-            ok = True
+        if not active.size:
             break
-        q = a @ p
-        pq = np.sum(p * q, axis=0)
-        alpha = np.divide(rz, pq, out=np.zeros_like(rz), where=pq > 0)
-        x += alpha * p
-        r -= alpha * q
-        z = dv * r
-        rz_new = np.sum(r * z, axis=0)
-        beta = np.divide(rz_new, rz, out=np.zeros_like(rz), where=rz > 0)
-        p = z + beta * p
-        rz = rz_new
-    else:
-        ok = bool(np.all(np.sqrt(np.sum(r * r, axis=0)) <= goal))
-    return (x if two_d else x[:, 0]), ok
+        pa = p[active]
+        q = np.ascontiguousarray(np.asarray(a @ pa.T).T)
+        pq = np.sum(pa * q, axis=1)
+        alpha = np.divide(rz[active], pq, out=np.zeros_like(pq), where=pq > 0)
+        x[active] += alpha[:, None] * pa
+        r[active] -= alpha[:, None] * q
+        ra = r[active]
+        za = ra * dinv
+        rz_new = np.sum(ra * za, axis=1)
+        beta = np.divide(rz_new, rz[active], out=np.zeros_like(rz_new), where=rz[active] > 0)
+        p[active] = za + beta[:, None] * pa
+        rz[active] = rz_new
+        active = active[np.sqrt(np.sum(ra * ra, axis=1)) > goal[active]]
+    ok = np.sqrt(np.sum(r * r, axis=1)) <= goal
+    return x, ok
 
 
 def newton_sparse(
@@ -204,7 +216,6 @@ def newton_sparse(
     ll, g, terms = evaluate(theta)
     n_iter = 0
     converged = False
-    chosen = method
     while True:
         gnorm = float(np.max(np.abs(g)))
         if gnorm <= tol * scale:
@@ -214,10 +225,9 @@ def newton_sparse(
             break
         n_iter += 1
         info = information_matrix(model, pair_i, pair_j, k, terms, prior_strength)
-        solver = InformationSolver(info, k, regular, method=chosen)
-        rtol = min(1e-2, max(1e-12, gnorm / scale))
-        step = solver.solve(g, rtol=rtol)
-        chosen = solver.method  # once LU was needed, keep it
+        solver = InformationSolver(info, k, regular, method=method)
+        method = solver.method  # the choice "auto" made, kept for every step
+        step = solver.solve(g, rtol=min(1e-2, max(1e-12, gnorm / scale)))
         t = 1.0
         accepted = False
         while t >= 1e-10:

@@ -41,10 +41,10 @@ class SparseBatchProblem(BatchProblem):
 
     def fixed_step(self, rhs: Array) -> Array:
         """``rhs @ H0^+`` by sparse solves (one column per replicate)."""
-        b = rhs.T.copy()
+        b = np.array(rhs, dtype=np.float64)  # rows: every reduction stays within a row
         if not self.regular:  # H0^+ ignores the all-ones rating direction
-            b[: self.k] -= b[: self.k].mean(axis=0)
-        return np.asarray(self.solver.solve(b, rtol=1e-4).T, dtype=np.float64)
+            b[:, : self.k] -= b[:, : self.k].mean(axis=1, keepdims=True)
+        return np.asarray(self.solver.solve(b.T, rtol=1e-4).T, dtype=np.float64)
 
     def newton_steps(
         self,
