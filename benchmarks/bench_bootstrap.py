@@ -39,8 +39,8 @@ def _time(f, *args, **kwargs):  # type: ignore[no-untyped-def]
     return time.perf_counter() - t, out
 
 
-def run(size: str, resamples: int) -> dict[str, object]:
-    battles = load(size)
+def run(size: str, resamples: int, data: str | None = None) -> dict[str, object]:
+    battles = load(size, data)
     items, ci, cj, co, count = _baseline.aggregate(battles.model_a, battles.model_b,
                                                   battles.winner)
     votes = elosim.Votes(items=tuple(items), a=np.searchsorted(items, battles.model_a),
@@ -82,13 +82,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--resamples", type=int, default=1000)
     ap.add_argument("--sizes", default="lmarena,medium,large")
+    ap.add_argument("--data", default=None, help="LMArena CSV (default: ../shared/data/...)")
     args = ap.parse_args()
     rows = []
     print("| data | votes | items | cells | numpy multinomial | elosim sampler | baseline "
           "bootstrap | elosim fit + bootstrap | speed-up | poisson bootstrap |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes.split(","):
-        r = run(size, args.resamples)
+        r = run(size, args.resamples, args.data)
         rows.append(r)
         print(f"| {size} | {r['n_votes']:,} | {r['n_items']} | {r['n_cells']:,} | "
               f"{r['numpy_multinomial_s']:.2f} s | {r['elosim_sampler_s']:.2f} s "
