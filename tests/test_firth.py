@@ -179,6 +179,12 @@ def test_bad_bias_reduction_is_named():
         elosim.bradley_terry(votes, bias_reduction="firth", solver="mm")
 
 
+def test_firth_refuses_more_items_than_its_dense_limit(monkeypatch):
+    monkeypatch.setattr(firth, "FIRTH_MAX_ITEMS", 3)
+    with pytest.raises(ValueError, match=r"4 items exceed its limit of 3\. Use prior_strength"):
+        elosim.bradley_terry(_votes(UNBEATEN), bias_reduction="firth")
+
+
 def test_bootstrap_refuses_a_firth_fit():
     fit = elosim.bradley_terry(_votes(UNBEATEN), bias_reduction="firth")
     with pytest.raises(ValueError, match="does not reproduce bias_reduction='firth'"):

@@ -202,6 +202,13 @@ def test_quasi_profile_without_residual_information_is_a_named_error():
         elosim.bradley_terry(one_tie).confidence_interval(method="profile")
 
 
+def test_profile_refuses_fits_beyond_the_dense_limit(monkeypatch):
+    fit = elosim.bradley_terry(_random_votes(11, 0.0))
+    monkeypatch.setattr(profile, "DENSE_MAX_ITEMS", 4)
+    with pytest.raises(ValueError, match="5 items exceed its limit of 4; use the Wald"):
+        fit.gap_test("m0", "m1", method="lr")
+
+
 # ------------------------------------------------------------------ coverage
 def _sparse_arena(rng, n_sparse, tie_rate, model, k=8, m=40):
     """Item 0 (true 0.3) with n_sparse votes against random others; items 1..k-1 spaced on

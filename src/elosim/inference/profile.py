@@ -38,7 +38,7 @@ from scipy import optimize, stats
 from .._core import hooks
 from .._core.validation import check_confidence_level
 from ..models import solvers
-from ..models.fit import ConfidenceInterval
+from ..models.fit import DENSE_MAX_ITEMS, ConfidenceInterval
 
 __all__ = [
     "ContrastProfile",
@@ -288,6 +288,12 @@ def _profile(fit: Any, contrast: Array, key: str) -> ContrastProfile:
     """The (cached) profile of ``contrast @ lam`` for a fit."""
     cache: dict[str, Any] = fit._cache
     name = f"profile:{key}"
+    if fit.n_items > DENSE_MAX_ITEMS:
+        raise ValueError(
+            f"profile likelihood refits with the dense information matrix, and "
+            f"{fit.n_items:,} items exceed its limit of {DENSE_MAX_ITEMS:,}; use the Wald "
+            "intervals and tests at this scale"
+        )
     if name not in cache:
         c = fit.votes.counts
         table = c.table()

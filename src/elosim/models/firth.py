@@ -30,9 +30,11 @@ from numpy.typing import NDArray
 
 from . import solvers
 
-__all__ = ["expected_information_terms", "firth_newton", "penalized_loglik"]
+__all__ = ["FIRTH_MAX_ITEMS", "expected_information_terms", "firth_newton", "penalized_loglik"]
 
 Array = NDArray[np.float64]
+#: Largest number of items for Firth's dense ``K x K`` information (O(K^3) per iteration).
+FIRTH_MAX_ITEMS = 2000
 #: Central-difference step for the derivatives of a tie model's expected information.
 _FD_STEP = 1e-3
 

@@ -753,6 +753,13 @@ def bradley_terry(
             f"bias_reduction={bias_reduction!r} and prior_strength={ps:g} are two different "
             "penalties (Jeffreys and Gaussian); choose one (set prior_strength=0 for Firth)"
         )
+    if bias_reduction is not None and votes.n_items > firth.FIRTH_MAX_ITEMS:
+        raise ValueError(
+            f"bias_reduction={bias_reduction!r} works with the dense information matrix "
+            f"(O(K^3) per iteration); {votes.n_items:,} items exceed its limit of "
+            f"{firth.FIRTH_MAX_ITEMS:,}. Use prior_strength > 0 for finite estimates at "
+            "this scale"
+        )
     if bias_reduction is not None and solver in ("newman", "mm"):
         raise ValueError(
             f"solver={solver!r} computes the maximum-likelihood estimate only; "
