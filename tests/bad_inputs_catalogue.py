@@ -1,7 +1,9 @@
 """Catalogue of bad inputs and the named errors elosim raises for them.
 
 This list is the single source of truth for ``tests/test_bad_inputs.py`` (every entry
-must raise ``entry.exception`` with a message matching ``entry.match``) and for the
+must raise ``entry.exception`` with a message matching ``entry.match``; an entry whose
+``exception`` is a warning class must emit that documented warning, which
+:func:`perform` turns into an exception) and for the
 generated reference page ``docs/reference/bad_inputs.md``::
 
     python tests/bad_inputs_catalogue.py > docs/reference/bad_inputs.md
@@ -14,9 +16,11 @@ unclear message, a silent wrong result, ...) carry ``bug="..."``: the test marks
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +33,7 @@ import pandas as pd
 import elosim
 from elosim import Votes
 
-__all__ = ["CATALOGUE", "Entry", "actual_message", "main", "render_markdown"]
+__all__ = ["CATALOGUE", "Entry", "actual_message", "main", "perform", "render_markdown"]
 
 
 @dataclass(frozen=True)
@@ -715,7 +719,325 @@ CATALOGUE: list[Entry] = [
 ]
 
 
+
+# ---------------------------------------------------------------------------- edge cases
+# Labels, item ids, scale of weights, degenerate inputs, leaked low-level errors and
+# immutability (issue 11). Warnings listed here are documented behaviour: the test turns
+# the named warning into an error.
+def _quiet_labels(fn: Callable[[], object]) -> object:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", elosim.LabelWarning)
+        return fn()
+
+
+def _int_fit() -> elosim.BradleyTerryResult:
+    wins = [[0, 3, 2], [2, 0, 3], [1, 2, 0]]
+    return elosim.bradley_terry(Votes.from_counts(["1", "2", "3"], wins))
+
+
+def _write_into(arr: Any) -> None:
+    arr[0] = arr[0]
+
+
+def _pickled(x: Any) -> Any:
+    import pickle
+
+    return pickle.loads(pickle.dumps(x))
+
+
+def _deepcopied(x: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(x)
+
+
+def _cov_votes() -> Votes:
+    return Votes.from_arrays(
+        ["a", "b", "c"], ["b", "c", "a"], [1, 0, 1], covariates={"z": [1, 2, 3]}
+    )
+
+
+def _weighted(w: Any) -> Votes:
+    return Votes.from_arrays(["a", "b", "c", "a"], ["b", "c", "a", "c"], [1, 1, 0.5, 0], weight=w)
+
+
+CAFE = "caf\u00e9"
+CAFE_NFD = "cafe\u0301"
+
+EDGE_CASES: list[Entry] = [
+    # ---- labels: one rule (NFC + strip; control characters refused; look-alikes reported)
+    E("label-control-nul",
+      "an item label holding a NUL byte ('x\\0' next to 'x')",
+      lambda tmp: Votes.from_arrays(["x\0", "x"], ["y", "y"], [1, 0]),
+      elosim.VotesError,
+      r"columns 'a' and 'b': 1 item label\(s\) contain control characters, "
+      r"e\.g\. 'x\\x00' \(U\+0000\)"),
+    E("label-control-tab",
+      "an item label with a tab inside ('gpt\\t4')",
+      lambda tmp: Votes.from_arrays(["gpt\t4"], ["y"], [1]),
+      elosim.VotesError,
+      r"control characters, e\.g\. 'gpt\\t4' \(U\+0009\).*Remedy"),
+    E("label-control-newline-frame",
+      "a label with an embedded newline in a DataFrame column",
+      lambda tmp: Votes.from_frame(frame(model_b=["y\nz", "z"])),
+      elosim.VotesError,
+      r"columns 'model_a' and 'model_b': 1 item label\(s\) contain control characters"),
+    E("label-items-control",
+      "items= holding a label with a control character",
+      lambda tmp: Votes(items=["a\x07", "b"], a=[0], b=[1], outcome=[0]),
+      elosim.VotesError,
+      r"items: 1 item label\(s\) contain control characters"),
+    E("label-case-lookalike",
+      "labels 'GPT-4' and 'gpt-4' (differ only by case): kept apart, reported",
+      lambda tmp: Votes.from_arrays(["GPT-4", "gpt-4"], ["x", "x"], [1, 0]),
+      elosim.LabelWarning,
+      r"1 group\(s\) of item labels differ only by case.*'GPT-4' vs 'gpt-4'"),
+    E("label-zero-width-lookalike",
+      "labels 'x' and 'x' + zero-width space: kept apart, reported",
+      lambda tmp: Votes.from_arrays(["x\u200b", "x"], ["y", "y"], [1, 0]),
+      elosim.LabelWarning,
+      r"invisible characters: 'x' vs 'x\\u200b'"),
+    E("label-inner-whitespace-lookalike",
+      "labels 'gpt 4' and 'gpt  4' (inner whitespace): kept apart, reported",
+      lambda tmp: Votes.from_arrays(["gpt 4", "gpt  4"], ["y", "y"], [1, 0]),
+      elosim.LabelWarning,
+      r"inner whitespace.*'gpt  4' vs 'gpt 4'"),
+    E("label-compatibility-lookalike",
+      "labels with the ligature 'ﬁ' and with 'fi' (NFKC-equal): kept apart, reported",
+      lambda tmp: Votes.from_arrays(["\ufb01ne", "fine"], ["y", "y"], [1, 0]),
+      elosim.LabelWarning,
+      r"compatibility form"),
+    E("label-from-counts-lookalike",
+      "from_counts with items 'Model' and 'model'",
+      lambda tmp: Votes.from_counts(["Model", "model"], [[0, 1], [1, 0]]),
+      elosim.LabelWarning,
+      r"'Model' vs 'model'"),
+    E("label-merged-whitespace",
+      "one column spells an item ' x' and 'x': merged into one item, reported",
+      lambda tmp: Votes.from_arrays([" x", "x"], ["y", "y"], [1, 0]),
+      elosim.LabelWarning,
+      r"several spellings.*' x' and 'x' -> 'x'"),
+    E("label-merged-unicode-form",
+      "one column spells 'café' composed (NFC) and decomposed (NFD): merged, reported",
+      lambda tmp: Votes.from_arrays([CAFE, CAFE_NFD], ["y", "y"], [1, 0]),
+      elosim.LabelWarning,
+      r"Unicode form and were merged"),
+    E("label-space-side-vs-side",
+      "side A ' x' and side B 'x' are the same item: a self-comparison, not 'B wins'",
+      lambda tmp: Votes.from_arrays([" x", "y"], ["x", "z"], [" x", "model_a"]),
+      elosim.VotesError,
+      r"1 self-comparison\(s\) \(an item against itself\) at row\(s\) 0, e\.g\. 'x'"),
+    E("label-nfc-side-vs-side",
+      "side A 'café' (NFD) and side B 'café' (NFC) are the same item",
+      lambda tmp: Votes.from_arrays([CAFE_NFD, "y"], [CAFE, "z"], [1, 0]),
+      elosim.VotesError,
+      r"self-comparison.*'café'"),
+    E("label-items-duplicate-after-rule",
+      "items=['x', ' x'] (the same label once normalised)",
+      lambda tmp: Votes(items=["x", " x"], a=[0], b=[1], outcome=[0]),
+      elosim.VotesError,
+      r"items has duplicated labels: \['x'\]"),
+    E("label-items-float",
+      "items=[1.5, 2.5] (float labels)",
+      lambda tmp: Votes(items=bad([1.5, 2.5]), a=[0], b=[1], outcome=[0]),
+      TypeError,
+      r"items must be an item label \(a string or an integer\); got float 1\.5"),
+    E("label-restrict-unknown",
+      "restrict to an item that does not exist (after normalisation)",
+      lambda tmp: good_counts().restrict([" a", "zz"]),
+      elosim.VotesError,
+      r"unknown item\(s\): \['zz'\]"),
+    # ---- integer labels are labels, never positions
+    E("item-int-is-not-a-position",
+      "gap_test(fit, 0, 1) on items 'a', 'b', 'c' (ints are labels, not positions)",
+      lambda tmp: elosim.gap_test(good_fit(), 0, 1),
+      KeyError,
+      r"unknown a 0: not among the 3 items; integers are item labels, not positions: for "
+      r"the item at position 0 use result\.items\[0\]"),
+    E("item-int-label-unknown",
+      "gap_test(fit, 1, 4) on items '1', '2', '3' (4 is no label)",
+      lambda tmp: elosim.gap_test(_int_fit(), 1, 4),
+      KeyError,
+      r"unknown b 4: not among the 3 items"),
+    E("item-anchor-position",
+      "anchor=0 on items 'a', 'b', 'c'",
+      lambda tmp: elosim.bradley_terry(good_counts(), normalize="anchor", anchor=0),
+      KeyError,
+      r"unknown anchor 0.*not positions"),
+    E("item-win-probability-position",
+      "win_probability(0, 2) on items 'a', 'b', 'c'",
+      lambda tmp: good_fit().win_probability(0, 2),
+      KeyError,
+      r"unknown a 0.*result\.items\[0\]"),
+    E("item-float-argument",
+      "gap_test(fit, 1.0, 2.0) (floats are not labels)",
+      lambda tmp: elosim.gap_test(_int_fit(), bad(1.0), bad(2.0)),
+      TypeError,
+      r"a must be an item label \(a string, or an integer label\); got float 1\.0"),
+    E("item-bool-argument",
+      "win_probability(True, 'b')",
+      lambda tmp: good_fit().win_probability(bad(True), "b"),
+      TypeError,
+      r"a must be an item label.*got bool True"),
+    E("item-same-after-rule",
+      "gap_test(fit, 'a', ' a ') (the same item once normalised)",
+      lambda tmp: elosim.gap_test(good_fit(), "a", " a "),
+      ValueError,
+      r"two different items; got 'a' for both"),
+    # ---- a winner column holding item ids
+    E("winner-ids-ambiguous-01",
+      "items 0 and 1 with a winner column of 0/1: ids or outcome codes? refused",
+      lambda tmp: Votes.from_arrays([0, 1, 0], [1, 0, 1], [0, 1, 1]),
+      elosim.VotesError,
+      r"column 'outcome' is ambiguous.*disagree on 2 row\(s\).*Remedy: write the outcome as "
+      r"'model_a' / 'model_b' / 'tie'"),
+    E("winner-ids-ambiguous-text",
+      "CSV-like text items '0'/'1' with a winner column '1'/'0'",
+      lambda tmp: Votes.from_frame(
+          frame(model_a=["0", "1"], model_b=["1", "0"], winner=["1", "1"])),
+      elosim.VotesError,
+      r"column 'winner' is ambiguous"),
+    E("winner-ids-ambiguous-file",
+      "a file whose items are 0 and 1 and whose winner column holds 0/1",
+      lambda tmp: elosim.read_votes(
+          write(tmp, "v.csv", "model_a,model_b,winner\n0,1,1\n1,0,1\n0,1,0\n")),
+      elosim.VotesError,
+      r"column 'winner' is ambiguous"),
+    E("winner-id-not-in-row",
+      "a winner id that is neither of the row's two items",
+      lambda tmp: Votes.from_arrays([3, 4], [4, 5], [5, 4]),
+      elosim.VotesError,
+      r"unknown outcome label\(s\): 5 \(row\(s\) 0\).*one of the row's two items"),
+    E("winner-name-not-in-row",
+      "a winner name that is a known item but not one of the row's two items",
+      lambda tmp: Votes.from_arrays(["x", "y"], ["y", "z"], ["z", "y"]),
+      elosim.VotesError,
+      r"unknown outcome label\(s\): 'z' \(row\(s\) 0\)"),
+    # ---- weights whose unit cannot be represented
+    E("weight-total-overflows",
+      "weights of 1e308 (their total overflows)",
+      lambda tmp: _weighted([1e308, 1e308, 1e308, 1e308]),
+      elosim.VotesError,
+      r"weight values are so large that their total overflows.*weight / weight\.max\(\)"),
+    E("weight-subnormal",
+      "a subnormal weight (1e-320)",
+      lambda tmp: _weighted([1.0, 1e-320, 1.0, 1.0]),
+      elosim.VotesError,
+      r"weight has 1 subnormal value\(s\).*at row 1"),
+    # ---- cluster ids
+    E("cluster-nan-override",
+      "covariance(kind='cluster', cluster=...) with NaN ids (never merged into one cluster)",
+      lambda tmp: good_fit().covariance("cluster", cluster=np.r_[np.arange(8.0), [np.nan] * 5]),
+      elosim.VotesError,
+      r"cluster has 5 missing id\(s\) \(None, NaN or blank\) at row\(s\) 8, 9, 10, 11, 12; "
+      r"they would be merged"),
+    E("cluster-none-bootstrap",
+      "bootstrap(cluster=...) with None ids",
+      lambda tmp: elosim.bootstrap(good_fit(), n_resamples=50, rng=0,
+                                   cluster=[None] * 3 + list(range(10))),
+      elosim.VotesError,
+      r"cluster has 3 missing id\(s\)"),
+    E("cluster-mixed-types",
+      "cluster ids mixing ints and strings",
+      lambda tmp: good_fit().covariance(
+          "cluster", cluster=np.array([1, "x"] * 6 + [2], dtype=object)),
+      elosim.VotesError,
+      r"cluster ids mix types that cannot be compared \(int, str\)"),
+    E("cluster-nan-votes",
+      "Votes built with NaN cluster ids",
+      lambda tmp: Votes.from_arrays(["a", "b"], ["b", "a"], [1, 0], cluster=[1.0, np.nan]),
+      elosim.VotesError,
+      r"cluster has 1 missing value\(s\) at row\(s\) 1"),
+    # ---- time stamps that do not sort in time
+    E("time-text-not-dates",
+      "time stamps as free text ('monday', 'tuesday')",
+      lambda tmp: Votes.from_arrays(["a", "b"], ["b", "a"], [1, 0], time=["monday", "tuesday"]),
+      elosim.VotesError,
+      r"time holds text that is neither a number nor an ISO date, e\.g\. 'monday' at row 0.*"
+      r"alphabetically"),
+    E("time-us-dates",
+      "time stamps as US-style dates ('12/31/2024')",
+      lambda tmp: Votes.from_arrays(["a", "b"], ["b", "a"], [1, 0],
+                                    time=["12/31/2024", "1/1/2025"]),
+      elosim.VotesError,
+      r"neither a number nor an ISO date, e\.g\. '12/31/2024'.*pandas\.to_datetime"),
+    E("time-mixed-types",
+      "time stamps mixing numbers and text",
+      lambda tmp: Votes.from_arrays(["a", "b", "c"], ["b", "c", "a"], [1, 0, 1],
+                                    time=np.array([1, "x", 2.0], dtype=object)),
+      elosim.VotesError,
+      r"time mixes types that cannot be ordered in time: int \(first at row 0\), str \(first at "
+      r"row 1\), float \(first at row 2\)"),
+    E("time-timezone-aware",
+      "time-zone-aware time stamps",
+      lambda tmp: Votes.from_frame(frame(t=pd.to_datetime(["2024-01-01", "2024-01-02"])
+                                         .tz_localize("Europe/Paris").astype(object)), time="t"),
+      elosim.VotesError,
+      r"time holds time stamps with a time zone.*tz_convert\('UTC'\)"),
+    E("time-bool",
+      "time stamps as booleans",
+      lambda tmp: Votes.from_arrays(["a", "b"], ["b", "a"], [1, 0], time=[True, False]),
+      TypeError,
+      r"time must hold numbers or dates; got booleans"),
+    # ---- immutability that survives pickle, deepcopy and caches
+    E("immutable-pickled-votes",
+      "writing into a pickled-and-loaded Votes' arrays",
+      lambda tmp: _write_into(_pickled(good_counts()).a),
+      ValueError,
+      r"assignment destination is read-only"),
+    E("immutable-deepcopied-votes",
+      "writing into a deep-copied Votes' outcomes",
+      lambda tmp: _write_into(_deepcopied(good_counts()).outcome),
+      ValueError,
+      r"assignment destination is read-only"),
+    E("immutable-votes-per-item",
+      "writing into the cached votes_per_item",
+      lambda tmp: _write_into(good_counts().votes_per_item),
+      ValueError,
+      r"assignment destination is read-only"),
+    E("immutable-flag-cannot-be-reset",
+      "switching a Votes array back to writeable",
+      lambda tmp: setattr(good_counts().a.flags, "writeable", True),
+      ValueError,
+      r"cannot set WRITEABLE flag to True of this array"),
+    E("immutable-covariates-mapping",
+      "adding a covariate to a built Votes",
+      lambda tmp: operator.setitem(_cov_votes().covariates, "new", np.zeros(3)),
+      TypeError,
+      r"'mappingproxy' object does not support item assignment"),
+    E("immutable-pickled-covariates",
+      "writing into a covariate of an unpickled Votes",
+      lambda tmp: _write_into(_pickled(_cov_votes()).covariates["z"]),
+      ValueError,
+      r"assignment destination is read-only"),
+    E("immutable-pickled-fit",
+      "writing into an unpickled fit's ratings",
+      lambda tmp: _write_into(_pickled(good_fit()).ratings),
+      ValueError,
+      r"assignment destination is read-only"),
+    E("immutable-deepcopied-bootstrap",
+      "writing into a deep-copied bootstrap distribution",
+      lambda tmp: _write_into(_deepcopied(good_boot()).bootstrap_distribution[0]),
+      ValueError,
+      r"assignment destination is read-only"),
+    E("immutable-pickled-counts",
+      "writing into the counts of an unpickled Votes",
+      lambda tmp: _write_into(_pickled(good_counts()).counts.cell_count),
+      ValueError,
+      r"assignment destination is read-only"),
+]
+CATALOGUE.extend(EDGE_CASES)
+
 # ---------------------------------------------------------------------------- generator
+def perform(entry: Entry, tmp: Path) -> object:
+    """Run ``entry``; when it documents a warning, that warning class is raised as an error."""
+    if issubclass(entry.exception, Warning):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", entry.exception)
+            return entry.call(tmp)
+    return entry.call(tmp)
+
+
 def actual_message(entry: Entry) -> tuple[str, str]:
     """Run ``entry`` in a fresh temporary directory: (exception class name, message).
 
@@ -724,7 +1046,7 @@ def actual_message(entry: Entry) -> tuple[str, str]:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         try:
-            entry.call(tmp)
+            perform(entry, tmp)
         except BaseException as exc:  # we report whatever is raised
             msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             for form in {str(tmp), str(tmp.resolve())}:
@@ -752,7 +1074,11 @@ def render_markdown(entries: list[Entry] | None = None) -> str:
         "elosim rejects invalid input with a named exception whose message names the "
         "problem (the argument or column, the bad value and its first rows); unknown "
         "outcome labels are never silently read as ties, and the objects you pass in are "
-        "never modified. The table lists every case in the test catalogue "
+        "never modified. A few inputs are legal but suspicious (look-alike item labels); "
+        "they give a documented warning (a subclass of `ElosimWarning`, shown in the "
+        "exception column) instead. Item labels follow one rule everywhere (NFC, surrounding "
+        "whitespace stripped; an integer is the item with that label, never a position): "
+        "see `elosim.data.labels`. The table lists every case in the test catalogue "
         "(`tests/bad_inputs_catalogue.py`) with the message elosim actually produces "
         "(trimmed to 160 characters; temporary paths shown as `<tmp>`).",
         "",

@@ -206,7 +206,7 @@ def test_score_equations_hold(ties: str) -> None:
     if ties == "davidson":  # the tie parameter's score equation: expected ties = observed
         c = votes.counts
         pairs = zip(c.pair_i, c.pair_j, strict=True)
-        probs = [fit.outcome_probabilities(int(i), int(j))[2] for i, j in pairs]
+        probs = [fit.outcome_probabilities(fit.items[i], fit.items[j])[2] for i, j in pairs]
         t = c.table()
         assert float(np.sum(t.sum(axis=1) * probs)) == pytest.approx(t[:, 2].sum(), abs=1e-7)
 

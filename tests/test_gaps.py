@@ -267,7 +267,7 @@ def test_bad_inputs(wiki_fit):
     with pytest.raises(KeyError, match="unknown a 'Z'"):
         gap_test(wiki_fit, "Z", "A")
     with pytest.raises(ValueError, match="two different items; got 'A' for both"):
-        gap_test(wiki_fit, "A", 0)
+        gap_test(wiki_fit, "A", " A")
     with pytest.raises(ValueError, match="confidence_level must lie strictly between 0 and 1"):
         gap_test(wiki_fit, "A", "B", confidence_level=1.5)
     with pytest.raises(ValueError, match="alternative must be one of"):

@@ -82,7 +82,7 @@ def test_methods_text_bootstrap_and_others(fit, boot) -> None:  # type: ignore[n
                  "bias-corrected and accelerated", "95%", "258 pairwise votes"):
         assert part in text
     assert "Holm" in report.methods_text(pairwise_gap_tests(fit))
-    assert "tested" in report.methods_text(gap_test(fit, 0, 1))
+    assert "tested" in report.methods_text(gap_test(fit, fit.items[0], fit.items[1]))
     assert "Mogstad" in report.methods_text(rank_intervals(fit, rng=0))
     wrapped = report.methods_text(fit, width=60)
     assert max(len(line) for line in wrapped.splitlines()) <= 60

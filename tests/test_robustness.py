@@ -44,7 +44,7 @@ def test_influence_is_first_order_effect_of_removing_one_vote():
                               rng=3)
     for ties in ("half", "davidson"):
         fit = elosim.bradley_terry(v, ties=ties)
-        psi = vote_influence(fit, 0, 1)
+        psi = vote_influence(fit, "item0", "item1")
         gap = fit.ratings[0] - fit.ratings[1]
         for t in (0, 5, 17):
             keep = np.ones(v.n_votes, dtype=bool)

@@ -11,10 +11,14 @@ from collections.abc import Sequence
 __all__ = [
     "ConvergenceWarning",
     "DegenerateBootstrapWarning",
+    "DegenerateDataError",
     "DisconnectedGraphError",
     "ElosimWarning",
     "InsufficientMemoryError",
+    "LabelWarning",
     "NoFiniteEstimateError",
+    "NumericalError",
+    "ResourceLimitError",
     "SparseDataWarning",
     "VotesError",
 ]
@@ -22,6 +26,24 @@ __all__ = [
 
 class VotesError(ValueError):
     """Invalid pairwise-vote input (bad labels, missing values, wrong shapes...)."""
+
+
+class DegenerateDataError(VotesError):
+    """The votes carry no information for the requested estimate (e.g. every vote is a tie):
+    any number reported would be a confident-looking artefact."""
+
+
+class NumericalError(ArithmeticError):
+    """A computation cannot be carried out in double precision (a singular or non-finite
+    information matrix, an overflow); the message says which input caused it and what to do.
+
+    Raised instead of numpy's ``LinAlgError`` or Python's ``OverflowError``.
+    """
+
+
+class ResourceLimitError(ValueError):
+    """The requested work would not fit in memory (or would take unreasonably long); it is
+    estimated and refused before it starts, with the estimate and a smaller alternative."""
 
 
 def _fmt_items(items: Sequence[str], limit: int = 10) -> str:
@@ -101,6 +123,12 @@ class ElosimWarning(UserWarning):
 
 class ConvergenceWarning(ElosimWarning):
     """An iterative fit stopped before reaching its tolerance."""
+
+
+class LabelWarning(ElosimWarning):
+    """Item labels that look alike (case, whitespace, Unicode form, invisible characters)
+    were kept apart, or spellings differing only by surrounding whitespace or Unicode
+    form were merged (see :mod:`elosim.data.labels`)."""
 
 
 class SparseDataWarning(ElosimWarning):

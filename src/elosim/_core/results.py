@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import hooks
+from .arrays import FrozenState
 
 if TYPE_CHECKING:
     from ..inference.gaps import GapTestResult
@@ -88,8 +89,10 @@ class InferenceMethods:
         return out
 
 
-class DisplayMethods:
+class DisplayMethods(FrozenState):
     """Notebook display, Markdown/LaTeX tables, methods text and ``.plot()`` for results.
+
+    Results stay immutable when pickled or copied (:class:`~elosim._core.arrays.FrozenState`).
 
     Each method delegates to :mod:`elosim.report` (tables, escaping, citation text) or
     :mod:`elosim.plot` (imported lazily, so ``import elosim`` never imports matplotlib).

@@ -12,7 +12,6 @@ import numpy as np
 __all__ = [
     "check_choice",
     "check_confidence_level",
-    "check_item",
     "check_positive_int",
     "check_real",
     "check_result",
@@ -63,20 +62,6 @@ def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
         opts = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {opts}; got {value!r}")
     return value
-
-
-def check_item(items: Sequence[str], item: Any, name: str = "item") -> int:
-    """Index of ``item`` (a label, or an int position) in ``items``."""
-    if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
-        if not 0 <= int(item) < len(items):
-            raise IndexError(f"{name} index {item} is out of range for {len(items)} items")
-        return int(item)
-    try:
-        return list(items).index(item)
-    except ValueError:
-        close = [x for x in items if isinstance(item, str) and item.lower() in x.lower()][:5]
-        hint = f"; did you mean one of {close}?" if close else ""
-        raise KeyError(f"unknown {name} {item!r}: not among the {len(items)} items{hint}") from None
 
 
 def check_finite_real(value: Any, name: str) -> float:

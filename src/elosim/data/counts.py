@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._core.arrays import readonly
+from .._core.arrays import FrozenState, readonly
 
 __all__ = ["VoteCounts"]
 
@@ -22,7 +22,7 @@ I_WINS, J_WINS, TIE = 0, 1, 2
 
 
 @dataclass(frozen=True, eq=False)
-class VoteCounts:
+class VoteCounts(FrozenState):
     """Counts of votes per (unordered pair, outcome) and the cells used by the bootstrap.
 
     Attributes

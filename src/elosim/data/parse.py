@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import VotesError
+from .labels import normalize_label, normalize_labels
 
 if TYPE_CHECKING:
     pass
@@ -44,7 +45,7 @@ NUMERIC_OUTCOMES: dict[float, int] = {1.0: A_WINS, 0.0: B_WINS, 0.5: TIE}
 _MAX_LABEL = 1000
 
 # classes of outcome values (negative, so they never collide with real codes)
-_UNKNOWN, _NAME, _MISSING = -1, -2, -3
+_UNKNOWN, _MISSING = -1, -3
 
 
 #: Most votes ``Votes.from_counts`` expands into rows (memory: about 17 bytes per vote).
@@ -159,8 +160,33 @@ def _label_error(values: NDArray[Any], name: str) -> None:
     )
 
 
-def factor_labels(values: NDArray[Any], name: str) -> tuple[list[str], NDArray[np.intp], str]:
-    """Validate item labels and return (distinct labels as str, row codes, label kind)."""
+def _normalise_factor(
+    labels: list[str], inv: NDArray[np.intp]
+) -> tuple[list[str], NDArray[np.intp], dict[str, list[str]]]:
+    """Apply the label rule (NFC, strip) to distinct labels; merge those that coincide.
+
+    Returns the distinct normalised labels, the rows' codes into them, and the raw
+    spellings of each normalised label (empty when no label changed).
+    """
+    norm = normalize_labels(labels)
+    if norm == labels:
+        return labels, inv, {}
+    spellings: dict[str, list[str]] = {}
+    for raw, x in zip(labels, norm, strict=True):
+        spellings.setdefault(x, []).append(raw)
+    uniq = list(spellings)
+    if len(uniq) == len(norm):
+        return norm, inv, spellings
+    pos = {lab: k for k, lab in enumerate(uniq)}
+    remap = np.array([pos[x] for x in norm], dtype=np.intp)
+    return uniq, remap[inv], spellings
+
+
+def factor_labels(
+    values: NDArray[Any], name: str
+) -> tuple[list[str], NDArray[np.intp], str, dict[str, list[str]]]:
+    """Validate item labels and return (distinct normalised labels, row codes, label kind,
+    raw spellings merged by the label rule of :mod:`elosim.data.labels`)."""
     kind = values.dtype.kind
     labels: list[str]
     if kind == "U":  # hashing python str is faster than sorting fixed-width unicode
@@ -189,8 +215,10 @@ def factor_labels(values: NDArray[Any], name: str) -> tuple[list[str], NDArray[n
         _label_error(values.astype(object), name)
         raise AssertionError("unreachable")  # pragma: no cover
     inv = np.asarray(inv, dtype=np.intp).ravel()
+    spellings: dict[str, list[str]] = {}
     if lkind == "str":
-        blank = [k for k, s in enumerate(labels) if not s.strip()]
+        labels, inv, spellings = _normalise_factor(labels, inv)
+        blank = [k for k, s in enumerate(labels) if not s]
         if blank:
             rows = np.flatnonzero(np.isin(inv, blank))
             raise VotesError(
@@ -204,72 +232,101 @@ def factor_labels(values: NDArray[Any], name: str) -> tuple[list[str], NDArray[n
                 f"column {name!r} has item labels longer than {_MAX_LABEL} characters at "
                 f"row(s) {row_numbers(rows)}; is this the right column?"
             )
-    return labels, inv, lkind
+    return labels, inv, lkind, spellings
 
 
-def _classify_outcome(v: Any) -> int:
-    """Code of one distinct outcome value, or _UNKNOWN / _NAME / _MISSING."""
+def _classify_outcome(v: Any) -> tuple[int, int, str | None, bool]:
+    """(label code, numeric code, item-label reading, looks numeric) of one distinct value.
+
+    Codes are ``_UNKNOWN`` when the reading does not apply; ``_MISSING`` for missing cells.
+    """
     if _is_missing(v):
-        return _MISSING
+        return _MISSING, _UNKNOWN, None, False
     if isinstance(v, (bool, np.bool_)):
-        return _UNKNOWN
+        return _UNKNOWN, _UNKNOWN, None, False
+    if _is_int_type(type(v)):
+        return _UNKNOWN, NUMERIC_OUTCOMES.get(float(v), _UNKNOWN), str(int(v)), True
     if isinstance(v, numbers.Real):
-        return NUMERIC_OUTCOMES.get(float(v), _UNKNOWN)
+        x = float(v)
+        name = str(int(x)) if math.isfinite(x) and x == int(x) else None
+        return _UNKNOWN, NUMERIC_OUTCOMES.get(x, _UNKNOWN), name, True
     if not isinstance(v, str):
-        return _UNKNOWN
-    s = v.strip()
+        return _UNKNOWN, _UNKNOWN, None, False
+    s = normalize_label(v)
     code = WINNER_LABELS.get(s.lower())
     if code is not None:
-        return code
+        return code, _UNKNOWN, None, False
     try:
-        return NUMERIC_OUTCOMES[float(s)]
-    except (ValueError, KeyError):
-        return _NAME  # maybe the name of the winning item: checked against the row
+        x = float(s)
+    except ValueError:
+        return _UNKNOWN, _UNKNOWN, s, False
+    return _UNKNOWN, NUMERIC_OUTCOMES.get(x, _UNKNOWN), s, True
+
+
+def _distinct_outcomes(values: NDArray[Any]) -> tuple[list[Any], NDArray[np.intp]]:
+    if values.dtype.kind in "iuf":
+        uniq_arr, inv = np.unique(values, return_inverse=True)
+        return uniq_arr.tolist(), np.asarray(inv, dtype=np.intp).ravel()
+    lst = values.tolist()
+    if any(isinstance(x, (bool, np.bool_)) for x in lst):  # True == 1: no hashing
+        return lst, np.arange(len(lst), dtype=np.intp)
+    return _factorize_objects(lst)
 
 
 def parse_outcomes(
     values: NDArray[Any], ia: NDArray[np.intp], ib: NDArray[np.intp], space: list[str], name: str
 ) -> NDArray[np.int8]:
-    """Map outcome values to codes; unknown labels are an error, never a tie."""
-    n = values.size
-    kind = values.dtype.kind
-    uniq: Sequence[Any]
-    if kind in "iuf":
-        v = values.astype(float)
-        codes = np.full(n, _UNKNOWN, dtype=np.int8)
-        for num, code in NUMERIC_OUTCOMES.items():
-            codes[v == num] = code
-        codes[np.isnan(v)] = _MISSING
-        if (codes >= 0).all():
-            return codes
-        uniq, inv = _factorize_objects(values.tolist())  # error path only
-    elif kind == "U":
-        uniq, inv = _factorize_objects(values.tolist())
-    else:
-        lst = values.tolist()
-        types = set(map(type, lst))
-        if any(issubclass(t, (bool, np.bool_)) for t in types):  # True == 1: no hashing
-            uniq, inv = lst, np.arange(n, dtype=np.intp)
-        else:
-            uniq, inv = _factorize_objects(lst)
-    inv = np.asarray(inv, dtype=np.intp).ravel()
-    table = np.array([_classify_outcome(u) for u in uniq], dtype=np.int8)
-    codes = table[inv]
-    named = np.flatnonzero(codes == _NAME)
-    if named.size:
-        ustr = np.array([str(u).strip() for u in uniq], dtype=object)
-        sp = np.array(space, dtype=object)
-        o = ustr[inv[named]]
-        codes[named] = np.where(
-            o == sp[ia[named]], A_WINS, np.where(o == sp[ib[named]], B_WINS, _UNKNOWN)
+    """Outcome code (0 A wins, 1 B wins, 2 tie) of each row; unknown values are an error,
+    never a tie.
+
+    A cell is an outcome label (``model_a``, ``tie``, ...), a number (1, 0, 0.5, also as
+    text) or the label of the winning item (normalised by :mod:`elosim.data.labels`).
+    With numeric item labels a value such as ``1`` can be both an outcome code and one of
+    the row's items; where the two readings disagree the whole column decides: item ids if
+    every numeric value is one of its row's items (or 0.5 for a tie) while some are not
+    0/1/0.5; outcome codes in the opposite case; otherwise the column is refused as
+    ambiguous, with the remedy. ``space`` holds the normalised labels ``ia``/``ib`` index.
+    """
+    uniq, inv = _distinct_outcomes(values)
+    info = [_classify_outcome(u) for u in uniq]
+    codes = np.array([t[0] for t in info], dtype=np.int8)[inv]
+    open_ = np.flatnonzero(codes == _UNKNOWN)
+    if open_.size:
+        pos = {lab: k for k, lab in enumerate(space)}
+        u = inv[open_]
+        num = np.array([t[1] for t in info], dtype=np.int64)[u]
+        nm_idx = np.array([-1 if t[2] is None else pos.get(t[2], -1) for t in info], np.intp)[u]
+        nm = np.where(
+            nm_idx < 0, _UNKNOWN,
+            np.where(nm_idx == ia[open_], A_WINS, np.where(nm_idx == ib[open_], B_WINS, _UNKNOWN)),
         )
+        chosen = np.where(num >= 0, num, nm)
+        conflict = (num >= 0) & (nm >= 0) & (num != nm)
+        if conflict.any():
+            numeric = np.array([t[3] for t in info], dtype=bool)[u]
+            ids_ok = bool(np.all((nm >= 0) | (num == TIE) | ~numeric))
+            codes_ok = bool(np.all((num >= 0) | ~numeric))
+            if ids_ok and not codes_ok:
+                chosen = np.where(nm >= 0, nm, num)
+            elif ids_ok == codes_ok and not (not ids_ok and np.any(chosen < 0)):
+                r = int(open_[np.flatnonzero(conflict)[0]])
+                raise VotesError(
+                    f"column {name!r} is ambiguous: its values are both outcome codes "
+                    "(1 = A wins, 0 = B wins, 0.5 = tie) and labels of the items compared, "
+                    f"and the two readings disagree on {int(conflict.sum())} row(s) (e.g. row "
+                    f"{r}: {space[ia[r]]!r} vs {space[ib[r]]!r}, {name} = {values[r]!r}). "
+                    "Remedy: write the outcome as 'model_a' / 'model_b' / 'tie', e.g. "
+                    "np.where(winner == a, 'model_a', np.where(winner == b, 'model_b', "
+                    "'tie')), or give the items non-numeric labels"
+                )
+        codes[open_] = chosen
     missing = np.flatnonzero(codes == _MISSING)
     if missing.size:
         raise VotesError(
             f"column {name!r} has {missing.size} missing outcome(s) at row(s) "
             f"{row_numbers(missing)}"
         )
-    bad = np.flatnonzero(codes == _UNKNOWN)
+    bad = np.flatnonzero(codes < 0)
     if bad.size:
         kbad = inv[bad]
         ks, first = np.unique(kbad, return_index=True)
@@ -280,8 +337,9 @@ def parse_outcomes(
         allowed = "'model_a', 'model_b', 'tie', 'tie (bothbad)', 'both_bad'"
         raise VotesError(
             f"column {name!r} has {ks.size} unknown outcome label(s): {desc}. Allowed: "
-            f"{allowed}, the name of the winning item, or the numbers 1 (A wins), 0 (B wins) "
-            "and 0.5 (tie). Unknown labels are never read as ties."
+            f"{allowed}, the name of the winning item (one of the row's two items), or the "
+            "numbers 1 (A wins), 0 (B wins) and 0.5 (tie). Unknown labels are never read as "
+            "ties."
         )
     return codes
 
@@ -349,6 +407,26 @@ def check_weight_values(w: NDArray[np.float64], label: str) -> NDArray[np.float6
     return w
 
 
+def check_weight_scale(w: NDArray[np.float64], label: str = "weight") -> None:
+    """Refuse weights whose unit cannot be represented: a total that overflows, or
+    subnormal values (fewer significant bits). Only ratios of weights matter to elosim."""
+    with np.errstate(over="ignore"):
+        total = float(np.sum(w))
+    if not np.isfinite(total):
+        raise VotesError(
+            f"{label} values are so large that their total overflows (largest "
+            f"{float(w.max()):g}); only ratios of weights matter, so divide them by their "
+            "maximum (weight / weight.max())"
+        )
+    tiny = np.flatnonzero((w > 0) & (w < np.finfo(np.float64).tiny))
+    if tiny.size:
+        raise VotesError(
+            f"{label} has {tiny.size} subnormal value(s) (below 2.2e-308, e.g. "
+            f"{float(w[tiny[0]]):g} at row {int(tiny[0])}), which lose precision; only ratios "
+            "of weights matter, so rescale them (weight / weight.max()) or drop those votes"
+        )
+
+
 def native(values: Any) -> NDArray[Any]:
     """Per-vote extra data as a numpy array (pandas columns via ``to_numpy``)."""
     return values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
@@ -371,6 +449,86 @@ def infer_text_column(values: NDArray[Any], *, dates: bool) -> NDArray[Any]:
             except (TypeError, ValueError, Warning):
                 pass
     return values
+
+
+def _datetimes(lst: list[Any], name: str) -> NDArray[Any] | None:
+    """Python/pandas/numpy date-times as datetime64, or None when they are not all such."""
+    import datetime as dt
+
+    if not all(isinstance(x, (dt.date, np.datetime64)) for x in lst):
+        return None
+    if any(getattr(x, "tzinfo", None) is not None for x in lst):
+        raise VotesError(
+            f"{name} holds time stamps with a time zone; they cannot be compared with "
+            "naive ones reliably. Remedy: convert them to UTC and drop the zone first, e.g. "
+            "series.dt.tz_convert('UTC').dt.tz_localize(None)"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return np.array([np.datetime64(x) for x in lst])
+        except (TypeError, ValueError, Warning) as exc:
+            raise VotesError(f"{name} holds time stamps numpy cannot read: {exc}") from None
+
+
+def parse_time(values: NDArray[Any], name: str = "time") -> NDArray[Any]:
+    """Time stamps that sort in time order: numbers or datetime64 (text is parsed).
+
+    Text holding numbers becomes numbers (``"10"`` sorts after ``"9"``) and ISO dates become
+    datetime64; any other text, mixed types (numbers and text, dates and numbers) and
+    time-zone-aware stamps are refused with a :class:`VotesError` naming the first bad row:
+    sorting them would silently give an order that is not the order in time.
+    """
+    kind = values.dtype.kind
+    if kind in "iufmM":
+        return values
+    if kind == "b":
+        raise TypeError(f"{name} must hold numbers or dates; got booleans")
+    if kind not in "OU":
+        raise TypeError(f"{name} must hold numbers or dates; got dtype {values.dtype}")
+    obj = values.astype(object)
+    lst = obj.tolist()
+    types = set(map(type, lst))
+    if all(issubclass(t, str) for t in types):
+        out = infer_text_column(obj, dates=True)
+        if out.dtype.kind != "O":
+            return out
+        bad = next(k for k, x in enumerate(lst) if _unparsable_time(x))
+        raise VotesError(
+            f"{name} holds text that is neither a number nor an ISO date, e.g. {lst[bad]!r} at "
+            f"row {bad}; as text it would sort alphabetically ('10' before '9'), not in time. "
+            "Remedy: convert it first, e.g. pandas.to_datetime(column, format=...) or "
+            "column.astype(float)"
+        )
+    if all(_is_int_type(t) for t in types):
+        return np.array(lst, dtype=np.int64)
+    if all(issubclass(t, numbers.Real) and not issubclass(t, (bool, np.bool_)) for t in types):
+        return np.array(lst, dtype=np.float64)
+    dts = _datetimes(lst, name)
+    if dts is not None:
+        return dts
+    first: dict[str, int] = {}
+    for k, x in enumerate(lst):
+        first.setdefault(type(x).__name__, k)
+    shown = ", ".join(f"{t} (first at row {r})" for t, r in first.items())
+    raise VotesError(
+        f"{name} mixes types that cannot be ordered in time: {shown}. Remedy: use one type "
+        "for every time stamp (numbers, or dates converted with pandas.to_datetime)"
+    )
+
+
+def _unparsable_time(x: str) -> bool:
+    for conv in (int, float):
+        try:
+            conv(x)
+            return False
+        except ValueError:
+            pass
+    try:
+        np.datetime64(x)
+        return False
+    except ValueError:
+        return True
 
 
 def count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:

@@ -25,10 +25,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .._core.arrays import readonly
+from .._core.arrays import FrozenState, freeze_mapping, readonly
 from .._core.errors import VotesError
 from .._core.results import DisplayMethods
 from .counts import VoteCounts, reduce_votes
+from .labels import check_label_set, merged_spellings, normalize_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,12 +39,14 @@ from .parse import (
     B_WINS,
     TIE,
     as_column,
+    check_weight_scale,
     check_weight_values,
     count_matrix,
     factor_labels,
     missing_mask,
     native,
     parse_outcomes,
+    parse_time,
     parse_weight,
     row_numbers,
 )
@@ -137,7 +140,7 @@ class VotesSummary(DisplayMethods):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Votes:
+class Votes(FrozenState):
     """Validated, immutable pairwise votes.
 
     Build it with :meth:`from_frame`, :meth:`from_arrays`, :meth:`from_counts` or
@@ -174,9 +177,13 @@ class Votes:
     cluster: NDArray[Any] | None = None
     covariates: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
+    _cached_names = ("_reduced", "votes_per_item", "_components")
+    _mapping_names = ("covariates",)
+
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        items = tuple(str(x) for x in self.items)
+        items = tuple(normalize_label(x, "items") for x in self.items)
+        check_label_set(items, name="items", warn=False)
         if len(set(items)) != len(items):
             dup = sorted(k for k, c in Counter(items).items() if c > 1)
             raise VotesError(f"items has duplicated labels: {dup[:10]}")
@@ -239,6 +246,7 @@ class Votes:
                 )
             if not np.any(w > 0):
                 raise VotesError("all weights are zero")
+            check_weight_scale(w)
             set_(self, "weight", readonly(w))
         for name in ("time", "cluster"):
             v = getattr(self, name)
@@ -251,6 +259,8 @@ class Votes:
                     raise VotesError(
                         f"{name} has {miss.size} missing value(s) at row(s) {row_numbers(miss)}"
                     )
+                if name == "time":
+                    arr = parse_time(arr)
                 set_(self, name, readonly(arr))
         cov = {}
         for key, v in dict(self.covariates).items():
@@ -260,7 +270,7 @@ class Votes:
                     f"length mismatch: covariate {key!r} has {arr.shape[:1]} rows for {n} votes"
                 )
             cov[str(key)] = readonly(arr)
-        set_(self, "covariates", cov)
+        set_(self, "covariates", freeze_mapping(cov))
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -340,8 +350,8 @@ class Votes:
             )
         if n == 0:
             raise VotesError("no votes: the input is empty")
-        la, ca, kind_a = factor_labels(a_arr, names[0])
-        lb, cb, kind_b = factor_labels(b_arr, names[1])
+        la, ca, kind_a, spell_a = factor_labels(a_arr, names[0])
+        lb, cb, kind_b, spell_b = factor_labels(b_arr, names[1])
         if kind_a != kind_b:
             raise TypeError(
                 f"columns {names[0]!r} and {names[1]!r} hold different kinds of item labels "
@@ -349,6 +359,10 @@ class Votes:
             )
         # one label space for both sides (sorted), and each row's index into it
         space = sorted(set(la) | set(lb))
+        check_label_set(
+            space, name=f"columns {names[0]!r} and {names[1]!r}",
+            merged=merged_spellings(spell_a, spell_b), stacklevel=4,
+        )
         pos = {lab: k for k, lab in enumerate(space)}
         ia = np.array([pos[x] for x in la], dtype=np.intp)[ca]
         ib = np.array([pos[x] for x in lb], dtype=np.intp)[cb]
@@ -389,7 +403,7 @@ class Votes:
             remap = np.full(len(space), -1, dtype=np.intp)
             remap[used] = np.arange(used.size)
         else:
-            labels = tuple(str(x) for x in items)
+            labels = tuple(normalize_label(x, "items") for x in items)
             if len(set(labels)) != len(labels):
                 dup = sorted(k for k, c in Counter(labels).items() if c > 1)
                 raise VotesError(f"items has duplicated labels: {dup[:10]}")
@@ -522,7 +536,8 @@ class Votes:
         >>> v.n_votes, v.summary().n_ties
         (6, 2)
         """
-        labels = [str(x) for x in items]
+        labels = [normalize_label(x, "items") for x in items]
+        check_label_set(labels, name="items", stacklevel=3)
         k = len(labels)
         if k < 2:
             raise VotesError(f"need at least two items to compare; got {k}: {labels}")
@@ -584,9 +599,8 @@ class Votes:
     @cached_property
     def votes_per_item(self) -> NDArray[np.int64]:
         """Number of votes each item took part in, aligned with :attr:`items`."""
-        return np.bincount(self.a, minlength=self.n_items) + np.bincount(
-            self.b, minlength=self.n_items
-        )
+        k = self.n_items
+        return readonly(np.bincount(self.a, minlength=k) + np.bincount(self.b, minlength=k))
 
     @cached_property
     def _components(self) -> tuple[int, NDArray[np.int32]]:
@@ -594,7 +608,7 @@ class Votes:
         k = self.n_items
         g = coo_matrix((np.ones(c.n_pairs), (c.pair_i, c.pair_j)), shape=(k, k)).tocsr()
         n, labels = connected_components(g, directed=False)
-        return int(n), labels
+        return int(n), readonly(labels)
 
     def components(self) -> list[list[str]]:
         """Connected components of the comparison graph, as item labels, largest first."""
@@ -676,7 +690,21 @@ class Votes:
             raise ValueError(
                 f"cluster must have one id per vote ({self.n_votes}); got shape {ids.shape}"
             )
-        _, codes = np.unique(ids, return_inverse=True)
+        miss = np.flatnonzero(missing_mask(ids))
+        if miss.size:
+            raise VotesError(
+                f"cluster has {miss.size} missing id(s) (None, NaN or blank) at row(s) "
+                f"{row_numbers(miss)}; they would be merged into one cluster. Remedy: drop "
+                "those votes, or give each its own id (e.g. its row number)"
+            )
+        try:
+            _, codes = np.unique(ids, return_inverse=True)
+        except TypeError:
+            kinds = sorted({type(x).__name__ for x in ids.tolist()})
+            raise VotesError(
+                f"cluster ids mix types that cannot be compared ({', '.join(kinds)}); convert "
+                "them to one type, e.g. str"
+            ) from None
         codes = codes.ravel().astype(np.intp)
         n = int(codes.max()) + 1
         if n < 2:
@@ -705,8 +733,8 @@ class Votes:
         )
 
     def restrict(self, items: Iterable[str]) -> Votes:
-        """Only the votes between the given items."""
-        wanted = set(items)
+        """Only the votes between the given items (labels as in :mod:`elosim.data.labels`)."""
+        wanted = {normalize_label(x, "items") for x in items}
         unknown = wanted - set(self.items)
         if unknown:
             raise VotesError(f"unknown item(s): {sorted(unknown)[:10]}")
@@ -714,8 +742,9 @@ class Votes:
         return self.select(keep[self.a] & keep[self.b])
 
     def drop_items(self, items: Iterable[str]) -> Votes:
-        """All votes except those involving the given items."""
-        drop = set(items)
+        """All votes except those involving the given items (labels as in
+        :mod:`elosim.data.labels`)."""
+        drop = {normalize_label(x, "items") for x in items}
         unknown = drop - set(self.items)
         if unknown:
             raise VotesError(f"unknown item(s): {sorted(unknown)[:10]}")

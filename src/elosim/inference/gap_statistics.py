@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._core.normal import norm
-from .._core.validation import check_choice, check_confidence_level, check_item
+from .._core.validation import check_choice, check_confidence_level
+from ..data.labels import resolve_item
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,8 +59,8 @@ def frame(table: Any, what: str, **attrs: Any) -> pd.DataFrame:
 
 
 def check_pair(items: tuple[str, ...], a: Any, b: Any) -> tuple[int, int]:
-    ia = check_item(items, a, "a")
-    ib = check_item(items, b, "b")
+    ia = resolve_item(items, a, "a")
+    ib = resolve_item(items, b, "b")
     if ia == ib:
         raise ValueError(
             f"a and b must be two different items; got {items[ia]!r} for both"

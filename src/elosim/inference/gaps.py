@@ -155,7 +155,7 @@ def gap_test(
         A fit (Wald test) or a bootstrap result (detected by its
         ``bootstrap_distribution`` attribute).
     a, b : str or int
-        The two items (labels or positions).
+        The two items, by label (an ``int`` is the item with that label, never a position).
     alternative : {"two-sided", "greater", "less"}
         ``"greater"`` tests H1 ``R_a > R_b`` ("is A above B?"); ``"less"`` H1 ``R_a < R_b``.
     confidence_level : float
@@ -182,8 +182,8 @@ def gap_test(
     ------
     TypeError
         ``result`` is not a fit or a bootstrap result.
-    KeyError, IndexError
-        Unknown item.
+    KeyError
+        Unknown item (an ``int`` is an item label, never a position).
     ValueError
         ``a == b``; bad ``alternative``, ``confidence_level`` or ``method``; ``kind`` given
         with a bootstrap result.

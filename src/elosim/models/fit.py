@@ -23,7 +23,8 @@ from .._core.errors import (
 from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
-from .._core.validation import check_choice, check_confidence_level, check_item, check_real
+from .._core.validation import check_choice, check_confidence_level, check_real
+from ..data.labels import resolve_item
 from ..data.votes import Votes
 from . import firth, solvers
 from .lazy_covariance import LazyCovariance
@@ -115,7 +116,7 @@ def _make_normalization(
         return Normalization("mean", off)
     if anchor is None:
         raise ValueError("normalize='anchor' needs anchor=<item label>")
-    return Normalization("anchor", off, check_item(items, anchor, "anchor"))
+    return Normalization("anchor", off, resolve_item(items, anchor, "anchor"))
 
 
 def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
@@ -280,8 +281,13 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         )
 
     def index(self, item: str | int, name: str = "item") -> int:
-        """Position of ``item`` in :attr:`items` (raises ``KeyError`` naming unknown items)."""
-        return check_item(self.items, item, name)
+        """Position of the item labelled ``item`` in :attr:`items`.
+
+        Labels follow :mod:`elosim.data.labels`: an ``int`` is the item with that label
+        (``3`` is item ``"3"``), never a position, and text is normalised like the data.
+        Unknown items raise a ``KeyError`` naming close matches.
+        """
+        return resolve_item(self.items, item, name)
 
     # ------------------------------------------------------------------ covariance
     def _bread(self) -> Array:

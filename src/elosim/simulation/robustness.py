@@ -316,8 +316,8 @@ def votes_to_flip(
     ------
     TypeError
         ``result`` is not a fit.
-    KeyError, IndexError
-        Unknown item.
+    KeyError
+        Unknown item (an ``int`` is an item label, never a position).
     ValueError
         ``a == b``, or a bad ``max_removed``/``max_rounds``.
 

@@ -72,6 +72,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from numpy.typing import NDArray
 
+from elosim.data.labels import label_fold_key, normalize_label
 from elosim.data.votes import A_WINS, B_WINS, TIE, Votes
 
 if TYPE_CHECKING:
@@ -198,7 +199,9 @@ def item_labels(
         ``False``: ASCII letters, digits, ``_``, ``-`` and ``.``. ``True``: any Unicode
         character that UTF-8 can encode except surrogates and control characters
         (so also whitespace, combining marks, emoji and right-to-left scripts; a label is
-        never blank).
+        never blank). Labels are in the canonical form of :mod:`elosim.data.labels` (NFC,
+        no surrounding whitespace) and no two differ only by case, whitespace, Unicode
+        form or invisible characters.
 
     Returns
     -------
@@ -234,10 +237,16 @@ def item_labels(
     chars: st.SearchStrategy[str]
     if unicode:
         chars = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
-        label = st.text(chars, min_size=llo, max_size=lhi).filter(lambda s: s.strip() != "")
+        label = (
+            st.text(chars, min_size=llo, max_size=lhi)
+            .map(normalize_label)
+            .filter(lambda s: llo <= len(s) <= lhi)
+        )
     else:
         label = st.text(st.sampled_from(LABEL_ALPHABET), min_size=llo, max_size=lhi)
-    return st.lists(label, min_size=lo, max_size=hi, unique=True).map(tuple)
+    # distinct under elosim's label rule: no two labels differ only by case, whitespace,
+    # Unicode form or invisible characters (elosim would warn about such look-alikes)
+    return st.lists(label, min_size=lo, max_size=hi, unique_by=label_fold_key).map(tuple)
 
 
 def true_ratings(

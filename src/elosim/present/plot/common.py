@@ -10,7 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..._core.format import truncate
-from ..._core.validation import check_item, check_positive_int
+from ..._core.validation import check_positive_int
+from ...data.labels import resolve_item
 
 Array = NDArray[np.float64]
 
@@ -77,7 +78,7 @@ def _order(
 ) -> NDArray[np.intp]:
     """Indices to plot, first row at the top: best first (``sort``), limited to ``top``."""
     if items is not None:
-        idx = np.array([check_item(all_items, it, "items") for it in items], dtype=np.intp)
+        idx = np.array([resolve_item(all_items, it, "items") for it in items], dtype=np.intp)
         if sort:
             idx = idx[np.argsort(-ratings[idx], kind="stable")]
         return idx

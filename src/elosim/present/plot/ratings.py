@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..._core.format import format_count, format_pvalue, level_text, truncate
-from ..._core.validation import check_confidence_level, check_item
+from ..._core.validation import check_confidence_level
+from ...data.labels import resolve_item
 from .common import (
     _BLUE,
     _ORANGE,
@@ -294,14 +295,14 @@ def plot_gap(
 
     level = check_confidence_level(confidence_level)
     items = tuple(result.items)
-    ia, ib = check_item(items, a, "a"), check_item(items, b, "b")
+    ia, ib = resolve_item(items, a, "a"), resolve_item(items, b, "b")
     if ia == ib:
         raise ValueError(f"a and b must be two different items; got {items[ia]!r} for both")
     boot = getattr(result, "bootstrap_distribution", None) is not None
     try:
         from ...inference.gaps import gap_test
 
-        t = gap_test(result, ia, ib, confidence_level=level, method=method, kind=kind)
+        t = gap_test(result, items[ia], items[ib], confidence_level=level, method=method, kind=kind)
         gap, se, lo, hi, p, how = (
             t.gap, t.standard_error, t.ci_low, t.ci_high, t.pvalue, t.method,
         )
