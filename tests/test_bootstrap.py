@@ -189,7 +189,7 @@ def test_degenerate_resamples_are_redrawn_counted_and_warned() -> None:
 def test_bad_arguments() -> None:
     votes, _ = arena(9, n=300)
     fit = elosim.bradley_terry(votes)
-    with pytest.raises(ValueError, match="n_resamples must be an integer >= 1"):
+    with pytest.raises(ValueError, match="n_resamples must be an integer >= 2"):
         elosim.bootstrap(fit, n_resamples=0)
     with pytest.raises(ValueError, match="confidence_level must lie strictly between 0 and 1"):
         elosim.bootstrap(fit, confidence_level=95)

@@ -31,7 +31,8 @@ import elosim
 from elosim.testing import strategies as es
 
 A_WINS, B_WINS, TIE = 0, 1, 2
-DOCUMENTED = (elosim.VotesError, TypeError, KeyError)
+# LabelWarning: look-alike labels (e.g. 'x' and 'X'), a documented warning
+DOCUMENTED = (elosim.VotesError, TypeError, KeyError, elosim.LabelWarning)
 COLUMNS = ["model_a", "model_b", "winner", "weight", "judge"]
 OUTCOME_WORDS = ["model_a", "model_b", "tie", "tie (bothbad)", "both_bad", "1", "0", "0.5", "x"]
 

@@ -336,7 +336,7 @@ def test_result_type_errors_hint_at_the_fix(wiki_votes):
 
 def test_stand_in_results_are_accepted():
     # objects exposing items and ratings (test doubles, studies) pass the type check
-    fake = _fake_bootstrap(np.array([1.0, 0.0, -1.0]), np.zeros((3, 20)), "percentile")
+    fake = _fake_bootstrap(np.array([1.0, 0.0, -1.0]), np.zeros((3, 40)), "percentile")
     assert gap_test(fake, "A", "C").item_a == "A"
 
 

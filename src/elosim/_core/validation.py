@@ -10,12 +10,15 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "check_base",
     "check_choice",
     "check_confidence_level",
+    "check_enough_resamples",
     "check_positive_int",
     "check_real",
     "check_result",
     "check_rng",
+    "check_tolerance",
 ]
 
 
@@ -131,3 +134,63 @@ def check_result(result: Any, name: str = "result") -> Any:
         f"{name} must be a BradleyTerryResult or a BootstrapResult (from elosim.bradley_terry "
         f"or elosim.bootstrap); got {kind}{hint}"
     )
+
+
+#: Gradient tolerances (relative to the total weight) that mean something: above the upper
+#: bound a fit may stop at its starting point; below the lower bound double precision
+#: cannot reach them.
+TOLERANCE_RANGE = (1e-14, 1e-4)
+
+
+def check_tolerance(tol: Any, name: str = "tol") -> float:
+    """Return ``tol`` if it is a meaningful relative gradient tolerance (see
+    :data:`TOLERANCE_RANGE`); otherwise raise naming the range and why."""
+    x = check_real(tol, name, minimum=0, exclusive=True)
+    lo, hi = TOLERANCE_RANGE
+    if x > hi:
+        raise ValueError(
+            f"{name}={tol!r} is too loose to mean anything: the tolerance is on the gradient "
+            f"per unit of total weight, and above {hi:g} a fit can stop at (or near) its "
+            f"starting point and still report convergence. Use a value in [{lo:g}, {hi:g}] "
+            "(default 1e-10)"
+        )
+    if x < lo:
+        raise ValueError(
+            f"{name}={tol!r} cannot be reached in double precision (rounding alone leaves a "
+            f"relative gradient of about 1e-15); use a value in [{lo:g}, {hi:g}] (default 1e-10)"
+        )
+    return x
+
+
+def check_base(base: Any, name: str = "base") -> float:
+    """Return ``base`` (the odds factor per ``scale`` points) if it is a finite number > 1."""
+    x = check_real(base, name, minimum=0, exclusive=True)
+    if x <= 1.0:
+        raise ValueError(
+            f"{name} must be a finite number > 1 (Elo uses 10); got {base!r}: "
+            + (
+                "with base 1 ratings are undefined"
+                if x == 1.0
+                else "with a base below 1 a higher rating would mean a weaker item, turning "
+                "the leaderboard upside down"
+            )
+        )
+    return x
+
+
+def check_enough_resamples(n_resamples: int, confidence_level: float) -> None:
+    """Raise when each tail of a ``confidence_level`` interval holds less than one replicate.
+
+    With ``B`` replicates the ``alpha / 2`` quantile is an extrapolation when
+    ``B * alpha / 2 < 1``: the interval would be the range of the replicates, or a single
+    replicate (``B = 1`` gives a zero-width interval that may exclude the estimate).
+    """
+    alpha = 1.0 - confidence_level
+    need = math.ceil(2.0 / alpha - 1e-9)
+    if n_resamples < need:
+        raise ValueError(
+            f"{n_resamples} bootstrap resample(s) are too few for a {100 * confidence_level:g}% "
+            f"interval: each {100 * alpha / 2:g}% tail would hold less than one replicate. "
+            f"Need at least {need:,} (1,000 or more for stable endpoints); add some with "
+            f"result.extend({need - n_resamples}) or ask for a lower confidence_level"
+        )

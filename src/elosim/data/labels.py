@@ -163,7 +163,7 @@ def check_label_set(
     if not warn:
         return
     groups: dict[str, list[str]] = {}
-    for lab in labels:
+    for lab in dict.fromkeys(labels):  # duplicates are the caller's error, not look-alikes
         groups.setdefault(label_fold_key(lab), []).append(lab)
     similar = [g for g in groups.values() if len(g) > 1]
     if similar:

@@ -14,7 +14,6 @@ understates the uncertainty.
 from __future__ import annotations
 
 import itertools
-import math
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,10 +29,18 @@ from .._core.errors import DegenerateBootstrapWarning, NoFiniteEstimateError
 from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
-from .._core.validation import check_choice, check_confidence_level, check_positive_int, check_rng
+from .._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_enough_resamples,
+    check_positive_int,
+    check_rng,
+    check_tolerance,
+)
 from ..models import solvers
 from ..models.batch import BatchProblem
 from ..models.fit import BradleyTerryResult, ConfidenceInterval
+from ..models.inputs import weight_unit
 from ..models.sparse_batch import SparseBatchProblem
 from .memory import block_size, check_bootstrap_memory
 from .resample import MultinomialSampler, poisson_counts
@@ -361,6 +368,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         )
         meth = check_choice(self.method if method is None else method, "method", METHODS)
         cm = _contrast_matrix(contrasts, self.fit.items)
+        check_enough_resamples(self.n_resamples, level)
         est = cm @ self.fit.ratings
         dist = cm @ self.bootstrap_distribution
         alpha = 1.0 - level
@@ -444,11 +452,13 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             else:
                 theta, _ = problem.solve(table, tol=self._tol)
             info = problem.information(theta, table)
+            # level term in the units of the information (any unit of weights)
+            lvl = np.trace(info[:, :k, :k], axis1=1, axis2=2) / k
             if not problem.regular:
-                info[:, :k, :k] += 1.0 / k
+                info[:, :k, :k] += (lvl / k)[:, None, None]
             bread = np.linalg.inv(info)
             if not problem.regular:
-                bread[:, :k, :k] -= 1.0 / k
+                bread[:, :k, :k] -= (1.0 / (lvl * k))[:, None, None]
             if sandwich:
                 meat = _batch_meat(problem, theta, tsq)
                 cov = bread @ meat @ bread
@@ -608,11 +618,11 @@ def _problem(fit: BradleyTerryResult) -> BatchProblem | SparseBatchProblem:
     if sparse.issparse(fit._info):
         return SparseBatchProblem(
             fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta,
-            fit._information_solver(), fit.prior_strength, c.table(),
+            fit._information_solver(), fit.prior_strength * weight_unit(c), c.table(),
         )
     return BatchProblem(
-        fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta, fit._info, fit.prior_strength,
-        c.table(), fit._bread(),
+        fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta, fit._info,
+        fit.prior_strength * weight_unit(c), c.table(), fit._bread(),
     )
 
 
@@ -764,13 +774,12 @@ def bootstrap(
             "intervals (kind='model') or the profile-likelihood ones "
             "(fit.confidence_interval(method='profile'), fit.gap_test(a, b, method='lr'))"
         )
-    n_resamples = check_positive_int(n_resamples, "n_resamples")
+    n_resamples = check_positive_int(n_resamples, "n_resamples", minimum=2)
     method = check_choice(method, "method", METHODS)
     level = check_confidence_level(confidence_level)
     n_jobs = check_positive_int(n_jobs, "n_jobs")
     check_choice(resampling, "resampling", RESAMPLING)
-    if not (isinstance(tol, (int, float)) and math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive number; got {tol!r}")
+    tol = check_tolerance(tol)
     gen = check_rng(rng)
     # an int seed is used as is (so ``rng=seed`` reproduces the result and the methods text
     # can quote it); otherwise a seed is drawn from the generator and recorded

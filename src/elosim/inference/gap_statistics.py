@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._core.normal import norm
-from .._core.validation import check_choice, check_confidence_level
+from .._core.validation import check_choice, check_confidence_level, check_enough_resamples
 from ..data.labels import resolve_item
 
 if TYPE_CHECKING:
@@ -282,6 +282,7 @@ def bootstrap_interval(
             f"a one-sided bootstrap interval needs confidence_level > 0.5; got {level!r}"
         )
     a2 = (1.0 - two_level) / 2.0
+    check_enough_resamples(dist.shape[1], two_level)
     if meth in ("percentile", "basic"):
         q = np.quantile(dist, [a2, 1.0 - a2], axis=1)
         lo, hi = (q[0], q[1]) if meth == "percentile" else (2 * gap - q[1], 2 * gap - q[0])

@@ -83,7 +83,7 @@ def constrained_maximum(
         cvec = np.zeros(m)
         cvec[:k] = contrast
         theta += (value - float(cvec @ theta)) * cvec / float(cvec @ cvec)
-    scale = max(1.0, float(table.sum()))
+    scale = float(table.sum()) or 1.0  # relative tolerance: any unit of weights
 
     def evaluate(th: Array) -> tuple[float, Array, Array]:
         lam = th[:k]
@@ -94,8 +94,9 @@ def constrained_maximum(
     ll, g, info = evaluate(theta)
     for _ in range(max_iter):
         a = info.copy()
-        a[:k, :k] += 1.0 / k
-        a.flat[:: m + 1] += 1e-9 * max(1.0, float(np.max(info.diagonal())))
+        unit = max(float(np.max(info.diagonal())), np.finfo(float).tiny)  # info's units
+        a[:k, :k] += unit / k
+        a.flat[:: m + 1] += 1e-9 * unit
         if cvec is None:
             pg = g
             step = np.linalg.solve(a, g)

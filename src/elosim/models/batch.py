@@ -162,7 +162,9 @@ class BatchProblem:
         """Fit every replicate; returns ``theta`` (R, m) and a converged flag (R,)."""
         r = table.shape[0]
         totals = table.sum(axis=2)
-        scale = np.maximum(1.0, totals.sum(axis=1))
+        # relative tolerance: the same replicates converge whatever the unit of the weights
+        scale = totals.sum(axis=1)
+        scale = np.where(scale > 0, scale, 1.0)
         theta = np.tile(self.theta_hat, (r, 1))
         half = self.model == "half"
         points = table[..., 0] + 0.5 * table[..., 2] if half else totals
@@ -193,8 +195,8 @@ class BatchProblem:
             if todo.size == 0:
                 break
             step = self.fixed_step(g[todo] * dinv[todo]) * dinv[todo]
-            if not self.regular:
-                step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
+            # the mean log-strength is 0 at the optimum, with or without a prior
+            step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
             cand = theta[todo] + step
             g_c = grad(todo, cand)
             gn_c = np.max(np.abs(g_c), axis=1)
@@ -208,8 +210,7 @@ class BatchProblem:
         per = max(1, DENSE_NEWTON_BUDGET // (24 * self.m * self.m))
         for chunk in np.array_split(todo, -(-todo.size // per)) if todo.size else []:
             self.newton_steps(theta, g, gnorm, table, chunk, tol * scale, max_newton)
-        if not self.regular:
-            theta[:, : self.k] -= theta[:, : self.k].mean(axis=1, keepdims=True)
+        theta[:, : self.k] -= theta[:, : self.k].mean(axis=1, keepdims=True)
         return theta, gnorm <= tol * scale
 
     def newton_steps(
@@ -230,14 +231,15 @@ class BatchProblem:
                 break
             info = self.information(theta[todo], table[todo])
             rhs = g[todo]
-            if not self.regular:
-                info[:, : self.k, : self.k] += 1.0 / self.k
+            # fix the level with a term in the units of the information (see
+            # solvers.solve_info), so that weights of any scale give the same steps
+            level = np.trace(info[:, : self.k, : self.k], axis1=1, axis2=2) / self.k
+            info[:, : self.k, : self.k] += (level / self.k)[:, None, None]
             try:
                 step = np.asarray(np.linalg.solve(info, rhs[..., None])[..., 0], np.float64)
             except np.linalg.LinAlgError:
                 step = np.einsum("rij,rj->ri", np.linalg.pinv(info), rhs)
-            if not self.regular:
-                step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
+            step[:, : self.k] -= step[:, : self.k].mean(axis=1, keepdims=True)
             t = np.ones(todo.size)
             pending = np.arange(todo.size)
             for _half in range(40):

@@ -161,7 +161,7 @@ def firth_newton(
 ) -> solvers.SolverOutput:
     """Maximise the Jeffreys-penalised likelihood by quasi-Fisher scoring.
 
-    Converged when ``max |adjusted score| <= tol * max(1, total weight)``. The returned
+    Converged when ``max |adjusted score| <= tol * total weight``. The returned
     ``loglik`` is the penalised log-likelihood and ``info`` the expected information at
     the estimate (whose inverse is the estimate's model-based covariance, as in brglm).
 
@@ -178,7 +178,7 @@ def firth_newton(
     0.75
     """
     k = n_items
-    scale = max(1.0, float(table.sum()))
+    scale = float(table.sum()) or 1.0  # relative: any unit of weights
     theta = np.asarray(theta0, dtype=np.float64).copy()
     f, g, info = penalized_loglik(model, pair_i, pair_j, k, table, theta)
     n_iter = 0

@@ -23,10 +23,18 @@ from .._core.errors import (
 from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
-from .._core.validation import check_choice, check_confidence_level, check_real
+from .._core.validation import (
+    check_base,
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_real,
+    check_tolerance,
+)
 from ..data.labels import resolve_item
 from ..data.votes import Votes
 from . import firth, solvers
+from .inputs import MAX_INIT_SPREAD, MIN_USEFUL_PRIOR, check_not_all_ties, weight_unit
 from .lazy_covariance import LazyCovariance
 from .sparse import InformationSolver, information_matrix, newton_sparse
 
@@ -151,6 +159,26 @@ def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
     up = [votes.items[i] for i in range(k) if not has_in[scc[i]]]
     down = [votes.items[i] for i in range(k) if not has_out[scc[i]]]
     raise NoFiniteEstimateError(up, down)
+
+
+def check_prior_is_enough(votes: Votes, table: Array, prior_strength: float) -> None:
+    """A prior too weak to matter in double precision cannot make the estimate finite."""
+    try:
+        check_estimable(votes, table, need_strong=True)
+    except NoFiniteEstimateError as exc:
+        raise NoFiniteEstimateError(
+            exc.items_up,
+            exc.items_down,
+            reason=(
+                f"prior_strength={prior_strength!r} is too weak to give a finite estimate "
+                f"(below {MIN_USEFUL_PRIOR:g}, a prior SD of more than "
+                f"{173.7 / math.sqrt(MIN_USEFUL_PRIOR):,.0f} Elo points): the win graph is not "
+                f"strongly connected (never lost to the rest: {exc.items_up[:5]}; never beat "
+                f"the rest: {exc.items_down[:5]}), so these ratings would sit wherever the "
+                "solver stops. Remedy: use prior_strength of about 0.1 to 1, or drop these "
+                "items with votes.drop_items([...])"
+            ),
+        ) from None
 
 
 def check_tie_model_estimable(votes: Votes, table: Array, ties: str) -> None:
@@ -358,8 +386,9 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
 
     def _theta_covariance(self, kind: str, cluster: ArrayLike | None = None) -> Array:
         bread = self._bread()
-        if kind == "model":
-            return bread
+        if kind == "model":  # per vote of mean weight: invariant to the unit of the weights
+            out_model: Array = bread * weight_unit(self.votes.counts)
+            return out_model
         meat = self._meat(kind, cluster)
         out: Array = bread @ meat @ bread
         return out
@@ -670,7 +699,8 @@ def bradley_terry(
     offset : float
         The mean rating, or the anchor's rating.
     scale, base : float
-        ``scale`` rating points per factor ``base`` in the odds (Elo: 400 and 10).
+        ``scale`` rating points per factor ``base`` in the odds (Elo: 400 and 10); ``base``
+        must exceed 1 (a base below 1 would turn the leaderboard upside down).
     covariance : {"sandwich", "model", "cluster"}
         Default kind used by :attr:`BradleyTerryResult.standard_error` and the intervals.
     solver : {"auto", "newton", "sparse", "newman", "mm"}
@@ -683,7 +713,8 @@ def bradley_terry(
         above. Sparse fits return a lazy covariance (see
         :meth:`BradleyTerryResult.covariance`).
     tol : float
-        Convergence when ``max |gradient| <= tol * max(1, total weight)``.
+        Convergence when ``max |gradient| <= tol * total weight`` (relative, so that the
+        result does not depend on the unit of the weights); between ``1e-14`` and ``1e-4``.
     max_iter : int, optional
         Iteration limit (default 200 for Newton, 100,000 sweeps for MM/Newman).
     init : array, optional
@@ -750,10 +781,10 @@ def bradley_terry(
         raise ValueError("covariance='cluster' needs votes built with cluster ids")
     ps = check_real(prior_strength, "prior_strength", minimum=0)
     scale = check_real(scale, "scale", minimum=0, exclusive=True)
-    base = check_real(base, "base", minimum=0, exclusive=True)
-    if base == 1.0:
-        raise ValueError("base must differ from 1")
-    tol = check_real(tol, "tol", minimum=0, exclusive=True)
+    base = check_base(base)
+    tol = check_tolerance(tol)
+    if max_iter is not None:
+        max_iter = check_positive_int(max_iter, "max_iter")
     if bias_reduction is not None and ps > 0:
         raise ValueError(
             f"bias_reduction={bias_reduction!r} and prior_strength={ps:g} are two different "
@@ -775,18 +806,18 @@ def bradley_terry(
     counts = votes.counts
     table = counts.table()
     k = votes.n_items
+    check_not_all_ties(table, ties)
     if ties != "half":
         n_ties = float(table[:, 2].sum())
-        n_dec = float(table[:, :2].sum())
         if n_ties <= 0:
             raise ValueError(
                 f"ties={ties!r} needs at least one tie to estimate its tie parameter, but the "
                 "votes have none; use ties='half' (identical to plain Bradley-Terry without ties)"
             )
-        if n_dec <= 0:
-            raise ValueError(f"ties={ties!r}: every vote is a tie; ratings are not identified")
     penalised = ps > 0 or bias_reduction is not None
     check_estimable(votes, table, need_strong=not penalised)
+    if 0 < ps < MIN_USEFUL_PRIOR:
+        check_prior_is_enough(votes, table, ps)
     if ties != "half" and not penalised:
         check_tie_model_estimable(votes, table, ties)
     if solver in ("newman", "mm") and (ties != "half" or ps > 0):
@@ -798,6 +829,13 @@ def bradley_terry(
         lam0 = np.asarray(init, dtype=float).copy()
         if lam0.shape != (k,) or not np.all(np.isfinite(lam0)):
             raise ValueError(f"init must be {k} finite log-strengths; got shape {lam0.shape}")
+        if np.ptp(lam0) > MAX_INIT_SPREAD:
+            raise ValueError(
+                f"init must be natural log-strengths (e.g. a previous fit's log_strength); got "
+                f"values spanning {np.ptp(lam0):.4g} natural units (odds of 1 to "
+                f"e^{np.ptp(lam0):.0f}), which look like Elo ratings. Remedy: pass "
+                "fit.log_strength, or ratings / fit.elo_factor"
+            )
     lam0 = lam0 - lam0.mean()
     theta0 = lam0
     if ties != "half":
@@ -828,7 +866,7 @@ def bradley_terry(
     else:
         newton = newton_sparse if use_sparse else solvers.newton
         out = newton(
-            ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps, tol=tol,
+            ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps * weight_unit(counts), tol=tol,
             max_iter=(max_iter or 200) if method in ("newton", "sparse") else 0,
         )
     if not out.converged:
@@ -853,9 +891,9 @@ def bradley_terry(
             cache["solver"] = InformationSolver(out.info, k, regular)
             unit = np.zeros(k + 1)
             unit[k] = 1.0
-            var_tau = float(cache["solver"].solve(unit)[k])
+            var_tau = float(cache["solver"].solve(unit)[k]) * weight_unit(counts)
         else:
-            var_tau = float(solvers.pseudo_inverse(out.info, k, regular)[k, k])
+            var_tau = float(solvers.pseudo_inverse(out.info, k, regular)[k, k]) * weight_unit(counts)
         if ties == "davidson":
             tie_par = math.exp(tau)
             tie_se = tie_par * math.sqrt(max(var_tau, 0.0))

@@ -16,6 +16,7 @@ Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (colu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, log_expit
+
+from .._core.errors import NumericalError
 
 Array = NDArray[np.float64]
 
@@ -192,29 +195,89 @@ def assemble(
     return ll, grad, info
 
 
-def solve_info(info: Array, rhs: Array, n_items: int, regular: bool) -> Array:
-    """Solve ``info @ x = rhs`` where ``info`` is singular along the all-ones rating direction.
+def _level_projection(m: int, n_items: int) -> tuple[Array, float]:
+    """The unit all-ones vector ``u`` on the rating block (length ``m``) and ``1/sqrt(K)``."""
+    u = np.zeros(m)
+    u[:n_items] = 1.0 / math.sqrt(n_items)
+    return u, 1.0 / math.sqrt(n_items)
 
-    When ``regular`` is false, ``(info + u u^T)`` with ``u`` the unit all-ones vector on the
-    rating block is solved instead; for right-hand sides orthogonal to ``u`` this gives the
-    minimum-norm (sum-to-zero) solution.
+
+def _augmented(info: Array, n_items: int) -> tuple[Array, Array]:
+    """``info + c u u^T`` with ``c`` the mean diagonal of the rating block, and ``u``.
+
+    The likelihood does not depend on the level of the log-strengths, so ``info`` is
+    singular along ``u`` (with a prior, nearly so). Adding ``c u u^T`` makes it regular
+    without changing any solution orthogonal to ``u``; ``c`` has the units of the
+    information, so the result does not depend on the unit of the weights (a fixed
+    ``1/K`` is negligible for weights of 1e20 and dominant for weights of 1e-12).
     """
-    if regular:
-        return np.asarray(np.linalg.solve(info, rhs), dtype=np.float64)
-    a = info.copy()
-    a[:n_items, :n_items] += 1.0 / n_items
-    return np.linalg.solve(a, rhs)
+    k = n_items
+    c = float(np.trace(info[:k, :k])) / k
+    if not (math.isfinite(c) and c > 0.0) or not np.all(np.isfinite(info)):
+        raise NumericalError(
+            "the information matrix is zero or not finite at the current estimate: the model "
+            "predicts every vote with certainty, so the likelihood gives no curvature to "
+            "work with. This comes from a starting point far from the data (init= must be "
+            "natural log-strengths such as a previous fit's log_strength, not Elo ratings) or "
+            "from weights whose scale cannot be represented. Remedy: drop init=, rescale the "
+            "weights (only their ratios matter), or pass prior_strength > 0"
+        )
+    u, _ = _level_projection(info.shape[0], k)
+    return info + c * np.outer(u, u), u
+
+
+def _solve(a: Array, rhs: Array) -> Array:
+    try:
+        x = np.linalg.solve(a, rhs)
+    except np.linalg.LinAlgError:
+        x = np.full(np.shape(rhs), np.nan)
+    if not np.all(np.isfinite(x)):
+        raise NumericalError(
+            "the information matrix is singular beyond the arbitrary level of the ratings: "
+            "some ratings (or the tie parameter) are not identified by the votes. This "
+            "happens when the comparison graph is disconnected, when every vote of a group "
+            "is a tie, or when prior_strength is too small to make up for it (e.g. 1e-300). "
+            "Remedy: use a larger prior_strength (e.g. 1e-3 or more), or fit each connected "
+            "component separately (votes.components())"
+        )
+    return np.asarray(x, dtype=np.float64)
+
+
+def solve_info(info: Array, rhs: Array, n_items: int, regular: bool) -> Array:
+    """Solve ``info @ x = rhs`` for the solution with no component along the rating level.
+
+    ``info`` is singular along ``u`` (the all-ones direction of the ratings) without a
+    prior; with a prior the exact solution differs only along ``u``, which no reported
+    quantity depends on (the prior's mode has mean log-strength zero, and starting points
+    are centred). So both cases solve ``(info + c u u^T) x = rhs`` and drop ``x``'s
+    component along ``u``. ``regular`` is kept for callers that distinguish the cases.
+
+    Raises
+    ------
+    NumericalError
+        ``info`` is zero, not finite, or singular beyond ``u`` (instead of numpy's
+        ``LinAlgError``).
+    """
+    del regular
+    a, u = _augmented(info, n_items)
+    x = _solve(a, rhs)
+    out: Array = np.asarray(x - np.outer(u, u @ x) if x.ndim > 1 else x - u * (u @ x))
+    return out
 
 
 def pseudo_inverse(info: Array, n_items: int, regular: bool) -> Array:
-    """Inverse of the information matrix with the sum-to-zero constraint on ratings."""
-    if regular:
-        return np.asarray(np.linalg.inv(info), dtype=np.float64)
-    a = info.copy()
-    a[:n_items, :n_items] += 1.0 / n_items
-    inv = np.linalg.inv(a)
-    inv[:n_items, :n_items] -= 1.0 / n_items
-    return inv
+    """Inverse of the information matrix with the sum-to-zero constraint on ratings.
+
+    Computed as ``P (info + c u u^T)^-1 P`` with ``P = I - u u^T`` (see :func:`solve_info`),
+    for ``info`` of any scale.
+    """
+    del regular
+    a, u = _augmented(info, n_items)
+    inv = _solve(a, np.eye(a.shape[0]))
+    proj = np.eye(a.shape[0]) - np.outer(u, u)
+    out: Array = proj @ inv @ proj
+    sym: Array = 0.5 * (out + out.T)
+    return sym
 
 
 Evaluation = tuple[float, Array, Array]
@@ -264,10 +327,11 @@ def newton(
 ) -> SolverOutput:
     """Damped Newton (observed information) with backtracking on the log-likelihood.
 
-    Converged when ``max |gradient| <= tol * max(1, total weight)``.
+    Converged when ``max |gradient| <= tol * total weight``: relative, so the result does
+    not depend on the unit of the weights.
     """
     k = n_items
-    scale = max(1.0, float(table.sum()))
+    scale = float(table.sum()) or 1.0
     theta = theta0.astype(float).copy()
     regular = prior_strength > 0
 
@@ -320,7 +384,7 @@ def newman(
     k = n_items
     w_ij = table[:, 0] + 0.5 * table[:, 2]
     w_ji = table[:, 1] + 0.5 * table[:, 2]
-    scale = max(1.0, float(table.sum()))
+    scale = float(table.sum()) or 1.0  # relative tolerance: any unit of weights
     # adjacency lists: for each item, neighbours and wins each way
     src = np.concatenate([pair_i, pair_j])
     dst = np.concatenate([pair_j, pair_i])

@@ -193,7 +193,7 @@ def newton_sparse(
     exact near the optimum. ``SolverOutput.info`` is a sparse matrix.
     """
     k = n_items
-    scale = max(1.0, float(table.sum()))
+    scale = float(table.sum()) or 1.0  # relative tolerance: any unit of weights
     theta = theta0.astype(float).copy()
     regular = prior_strength > 0
     has_tau = model != "half"

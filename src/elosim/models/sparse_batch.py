@@ -61,7 +61,7 @@ class SparseBatchProblem(BatchProblem):
         for row in todo:
             out = newton_sparse(
                 self.model, self.pair_i, self.pair_j, self.k, table[row], theta[row],
-                prior_strength=self.prior, tol=float(goal[row] / max(1.0, total[row])),
+                prior_strength=self.prior, tol=float(goal[row] / (total[row] or 1.0)),
                 max_iter=max_newton, method=self.solver.method,
             )
             theta[row], g[row], gnorm[row] = out.theta, out.grad, out.grad_norm

@@ -265,9 +265,22 @@ def votes_needed(
     pw = _check_power(power)
     s = _setup(confidence_level, tie_rate, design, n_items, alternative, variance, scale, base)
     z = s.z_alpha + float(norm.ppf(pw))
-    n = (z / g) ** 2 * _per_vote_variance(g, s)
+    try:
+        n = (z / g) ** 2 * _per_vote_variance(g, s)
+    except OverflowError:
+        n = math.inf
+    if not n < _MAX_VOTES:
+        raise ValueError(
+            f"gap={gap!r} is too small to plan for: detecting it would need more than "
+            f"{_MAX_VOTES:.0e} votes (about {n:.3g}). Remedy: plan for a larger gap (see "
+            "elosim.min_detectable_gap for the smallest gap a given number of votes detects)"
+        )
     # guard against 947450.0000000001-style rounding up from floating-point noise
     return math.ceil(n - 1e-9 * max(1.0, n))
+
+
+#: Largest vote count :func:`votes_needed` reports (beyond it the plan is meaningless).
+_MAX_VOTES = 1e15
 
 
 def power(
