@@ -761,6 +761,21 @@ def _weighted(w: Any) -> Votes:
     return Votes.from_arrays(["a", "b", "c", "a"], ["b", "c", "a", "c"], [1, 1, 0.5, 0], weight=w)
 
 
+def _with_16gb(fn: Callable[[], object]) -> object:
+    """Run ``fn`` as on a machine with 16 GB of memory (messages quote the limit)."""
+    with mock.patch("elosim._core.resources.available_memory", return_value=16 * 10**9):
+        return fn()
+
+
+def _read_out_of_memory(tmp: Path, target: str) -> object:
+    path = write(tmp, "v.csv", "model_a,model_b,winner\nx,y,model_a\ny,x,model_b\n")
+    with mock.patch(target, side_effect=MemoryError()):
+        if target.endswith("_read_csv_module"):
+            with mock.patch("elosim.data.readers._read_csv_pandas", return_value=None):
+                return elosim.read_votes(path)
+        return elosim.read_votes(path)
+
+
 CAFE = "caf\u00e9"
 CAFE_NFD = "cafe\u0301"
 
@@ -1123,6 +1138,48 @@ EDGE_CASES: list[Entry] = [
       lambda tmp: elosim.votes_needed(1e-5),
       ValueError,
       r"gap=1e-05 is too small to plan for.*about 9\.47e\+15"),
+    # ---- work that would not fit: estimated and refused before it starts
+    E("bootstrap-billion-resamples",
+      "bootstrap(n_resamples=10**9) (was: started with no estimate)",
+      lambda tmp: _with_16gb(lambda: elosim.bootstrap(good_boot().fit, n_resamples=10**9, rng=0)),
+      elosim.ResourceLimitError,
+      r"bootstrap\(n_resamples=1,000,000,000\) on 3 items would need about 72 GB of memory.*"
+      r"refused before starting"),
+    E("rank-intervals-huge-draws",
+      "rank_intervals(n_draws=10**10)",
+      lambda tmp: _with_16gb(lambda: elosim.rank_intervals(good_fit(), n_draws=10**10, rng=0)),
+      elosim.ResourceLimitError,
+      r"rank_intervals\(n_draws=10,000,000,000\) on 3 items would need about"),
+    E("simulate-trillion-votes",
+      "simulate_votes(n_votes=10**12)",
+      lambda tmp: _with_16gb(lambda: elosim.simulate_votes([1000.0, 1100.0], 10**12, rng=0)),
+      elosim.ResourceLimitError,
+      r"simulate_votes\(n_votes=1,000,000,000,000\) would need about 4e\+04 GB"),
+    E("file-pandas-out-of-memory",
+      "pandas runs out of memory reading a CSV (was: silent fallback to a reader needing 5x "
+      "the memory, then an empty MemoryError)",
+      lambda tmp: _read_out_of_memory(tmp, "pandas.read_csv"),
+      elosim.ResourceLimitError,
+      r"reading '.*v\.csv' \(.* GB\) ran out of memory\. elosim does not retry with a "
+      r"slower reader"),
+    E("file-csv-module-out-of-memory",
+      "the standard-library reader (no pandas) runs out of memory",
+      lambda tmp: _read_out_of_memory(tmp, "elosim.data.readers._read_csv_module"),
+      elosim.ResourceLimitError,
+      r"ran out of memory"),
+    # ---- covariances given by the user
+    E("covariance-not-psd",
+      "rank_intervals_from_estimates with a covariance that is not positive semi-definite",
+      lambda tmp: elosim.rank_intervals_from_estimates(
+          [1.0, 2.0, 3.0], [[1.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]], rng=0),
+      ValueError,
+      r"covariance is not positive semi-definite: its smallest eigenvalue is -1"),
+    E("covariance-negative-variance",
+      "rank_intervals_from_estimates with a negative variance on the diagonal",
+      lambda tmp: elosim.rank_intervals_from_estimates(
+          [1.0, 2.0], [[-1.0, 0.0], [0.0, 1.0]], rng=0),
+      ValueError,
+      r"covariance is not positive semi-definite.*standard errors squared on the diagonal"),
 ]
 CATALOGUE.extend(EDGE_CASES)
 

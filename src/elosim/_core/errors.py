@@ -33,7 +33,7 @@ class DegenerateDataError(VotesError):
     any number reported would be a confident-looking artefact."""
 
 
-class NumericalError(ArithmeticError):
+class NumericalError(ValueError):
     """A computation cannot be carried out in double precision (a singular or non-finite
     information matrix, an overflow); the message says which input caused it and what to do.
 

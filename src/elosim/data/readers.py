@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._core.errors import VotesError
+from .._core.errors import ResourceLimitError, VotesError
 
 if TYPE_CHECKING:
     pass
@@ -66,6 +66,9 @@ def read_votes(
         The file does not exist.
     ValueError
         ``encoding`` is not a known text encoding.
+    elosim.ResourceLimitError
+        The file does not fit in memory (reported as such; never retried with a reader
+        that needs more memory).
     elosim.VotesError
         The file cannot be decoded or parsed (wrong number of fields, e.g. a truncated
         file; duplicated column names), or its contents are invalid.
@@ -91,7 +94,10 @@ def read_votes(
         return Votes.from_frame(_read_parquet(p), **kw)
     frame = _read_csv_pandas(p, encoding)
     if frame is None:
-        frame = _read_csv_module(p, encoding)
+        try:
+            frame = _read_csv_module(p, encoding)
+        except MemoryError:
+            raise _out_of_memory(p) from None
     if time is not None and time in frame.columns:
         frame.infer(time, dates=True)
     for c in covariates:
@@ -223,6 +229,8 @@ def _read_csv_pandas(p: str, encoding: str) -> _ColumnFrame | None:
             p, header=None, dtype=object, na_filter=False, keep_default_na=False,
             encoding=encoding, skip_blank_lines=True, engine="c",
         )
+    except MemoryError:  # never fall back to the csv module: it needs several times more
+        raise _out_of_memory(p) from None
     except Exception:  # any parse/decode problem: the reference reader reports it
         return None
     if df.shape[0] == 0:
@@ -236,6 +244,15 @@ def _read_csv_pandas(p: str, encoding: str) -> _ColumnFrame | None:
     if not any(h.strip() for h in header):
         return None
     return _frame_from_rows(header, [c[1:] for c in columns], p)
+
+
+def _out_of_memory(p: str) -> ResourceLimitError:
+    size = os.path.getsize(p)
+    return ResourceLimitError(
+        f"reading {p!r} ({size / 1e9:.3g} GB) ran out of memory. elosim does not retry "
+        "with a slower reader (it would need several times more memory). Remedy: read "
+        "only the needed columns in chunks and count the votes per pair, or free memory"
+    )
 
 
 def _has_short_rows(p: str, width: int) -> bool:

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._core import hooks
+from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import check_confidence_level, check_positive_int, check_result, check_rng
 
@@ -320,6 +321,11 @@ def rank_intervals(
         sd = None
     else:
         n = check_positive_int(n_draws, "n_draws", minimum=100)
+        k = len(result.items)
+        check_memory(
+            8.0 * n * (k + k * (k - 1) // 2), f"rank_intervals(n_draws={n:,}) on {k:,} items",
+            "use fewer draws (2,000 to 20,000 give stable sets)",
+        )
         gen = check_rng(rng)
         cov = np.asarray(result.covariance(kind), dtype=float)
         null = _normal_draws(cov, n, gen)
@@ -344,6 +350,21 @@ def rank_intervals(
             f"{'step-down' if stepdown else 'single-step'}; {src})"
         ),
     )
+
+
+def check_psd(cov: NDArray[np.float64], name: str = "covariance") -> None:
+    """Raise unless ``cov`` is positive semi-definite (up to rounding)."""
+    vals, vecs = np.linalg.eigh(0.5 * (cov + cov.T))
+    tol = 1e-10 * max(float(np.abs(vals).max()), np.finfo(float).tiny)
+    if vals.min() < -tol:
+        direction = vecs[:, int(np.argmin(vals))]
+        raise ValueError(
+            f"{name} is not positive semi-definite: its smallest eigenvalue is "
+            f"{float(vals.min()):.3g} (a combination of the estimates with weights "
+            f"{np.round(direction, 3).tolist()[:6]} would have a negative variance). Is it a "
+            "correlation matrix, a matrix of standard errors, or rounded? Pass the covariance "
+            "of the estimates (standard errors squared on the diagonal)"
+        )
 
 
 def rank_intervals_from_estimates(
@@ -394,6 +415,7 @@ def rank_intervals_from_estimates(
         raise ValueError(f"covariance must be a finite ({k}, {k}) matrix; got shape {cov.shape}")
     if not np.allclose(cov, cov.T, rtol=1e-8, atol=1e-12 * float(np.abs(cov).max() or 1.0)):
         raise ValueError("covariance must be symmetric")
+    check_psd(cov)
     labels = tuple(str(i) for i in range(k)) if items is None else tuple(str(x) for x in items)
     if len(labels) != k or len(set(labels)) != k:
         raise ValueError(f"items must be {k} distinct labels")

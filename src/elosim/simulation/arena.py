@@ -60,6 +60,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from .._core.elo import elo_factor
+from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import check_positive_int, check_rng
 from ..data.votes import Votes
@@ -607,6 +608,10 @@ def simulate_votes(
     labels, r0 = parse_ratings(true_ratings, items)
     k = len(labels)
     n = check_positive_int(n_votes, "n_votes")
+    check_memory(
+        40.0 * n, f"simulate_votes(n_votes={n:,})",
+        "simulate fewer votes, or simulate in batches and combine their counts",
+    )
     mode, param = _tie_spec(ties, tie_rate, tie_parameter)
     f = check_scale(scale, base)
     start = _parse_entries(entries, labels, n)

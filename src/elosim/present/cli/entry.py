@@ -269,6 +269,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             err.write(f"{PROG}: interrupted\n")
             code = EXIT_INTERRUPTED
+        except MemoryError:
+            if debug:
+                raise
+            err.write(
+                f"{PROG}: error: out of memory; ask for less work (fewer bootstrap resamples "
+                "or simulated votes, fewer items) or free memory\n"
+            )
+            code = EXIT_DATA
+        except ArithmeticError as exc:  # OverflowError, ZeroDivisionError, FloatingPointError
+            if debug:
+                raise
+            err.write(
+                f"{PROG}: error: a number is out of range ({type(exc).__name__}: "
+                f"{_one_line(str(exc))}); check that the options are in sensible units "
+                "(gaps in Elo points, levels in (0, 1))\n"
+            )
+            code = EXIT_DATA
         except Exception as exc:
             if debug:
                 raise
