@@ -123,12 +123,12 @@ def test_fit_bootstrap_is_reproducible_and_method_changes_intervals(
 def test_fit_unseeded_bootstrap_prints_its_seed(
     capsys: pytest.CaptureFixture[str], small_csv: str
 ) -> None:
-    code, out, _ = run(capsys, "fit", small_csv, "--bootstrap", "20", "--format", "json")
+    code, out, _ = run(capsys, "fit", small_csv, "--bootstrap", "40", "--format", "json")
     assert code == 0
     seed = json.loads(out)["settings"]["seed"]
     assert isinstance(seed, int)
     _, again, _ = run(
-        capsys, "fit", small_csv, "--bootstrap", "20", "--seed", str(seed), "--format", "json"
+        capsys, "fit", small_csv, "--bootstrap", "40", "--seed", str(seed), "--format", "json"
     )
     assert json.loads(again)["ratings"] == json.loads(out)["ratings"]
 
@@ -340,7 +340,7 @@ def test_plot_matrices(
 def test_plot_bootstrap_svg(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                             small_csv: str) -> None:
     path = tmp_path / "fig.svg"
-    code, out, _ = run(capsys, "plot", small_csv, "--out", str(path), "--bootstrap", "30",
+    code, out, _ = run(capsys, "plot", small_csv, "--out", str(path), "--bootstrap", "40",
                        "--seed", "2")
     assert code == 0
     assert "(seed 2)" in out
