@@ -122,7 +122,9 @@ def penalized_loglik(
     e = expected_information_terms(model, n, d, tau)
     info = _information(model, pair_i, pair_j, k, e)
     a = info.copy()
-    a[:k, :k] += 1.0 / k
+    # level term c u u^T with c in the units of the information but constant in theta (so
+    # log det changes by the constant log c only): any unit of weights works
+    a[:k, :k] += max(float(n.sum()) / k, np.finfo(float).tiny) / k
     sign, logdet = np.linalg.slogdet(a)
     if sign <= 0:
         return -np.inf, grad, info
