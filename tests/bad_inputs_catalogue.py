@@ -761,6 +761,13 @@ def _weighted(w: Any) -> Votes:
     return Votes.from_arrays(["a", "b", "c", "a"], ["b", "c", "a", "c"], [1, 1, 0.5, 0], weight=w)
 
 
+def _many_items(k: int) -> Any:
+    """A stand-in result (items and ratings only) with ``k`` items."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(items=tuple(map(str, range(k))), ratings=np.zeros(k))
+
+
 def _with_16gb(fn: Callable[[], object]) -> object:
     """Run ``fn`` as on a machine with 16 GB of memory (messages quote the limit)."""
     with mock.patch("elosim._core.resources.available_memory", return_value=16 * 10**9):
@@ -1167,6 +1174,49 @@ EDGE_CASES: list[Entry] = [
       lambda tmp: _read_out_of_memory(tmp, "elosim.data.readers._read_csv_module"),
       elosim.ResourceLimitError,
       r"ran out of memory"),
+    E("pairwise-too-many-items",
+      "pairwise_gap_tests over 200,000 items (2e10 pairs)",
+      lambda tmp: _with_16gb(lambda: elosim.pairwise_gap_tests(_many_items(200_000))),
+      elosim.ResourceLimitError,
+      r"pairwise_gap_tests on 200,000 items \(19,999,900,000 pairs\) would need about"),
+    E("bootstrap-extend-huge",
+      "boot.extend(10**10) (refused before drawing)",
+      lambda tmp: _with_16gb(lambda: good_boot().extend(10**10)),
+      elosim.ResourceLimitError,
+      r"bootstrap\(n_resamples=10,000,000,020\) on 3 items would need about 720 GB"),
+    E("simulated-power-huge",
+      "simulated_power(n_simulations=10**12)",
+      lambda tmp: _with_16gb(lambda: elosim.simulated_power(20.0, 100, n_simulations=10**12,
+                                                            rng=0)),
+      elosim.ResourceLimitError,
+      r"simulated_power\(n_simulations=1,000,000,000,000\) would need about"),
+    E("coverage-study-huge",
+      "coverage_study(n_simulations=10**12)",
+      lambda tmp: _with_16gb(lambda: elosim.coverage_study([1000.0, 1100.0], 100,
+                                                           n_simulations=10**12, rng=0)),
+      elosim.ResourceLimitError,
+      r"coverage_study\(n_simulations=1,000,000,000,000\) would need about"),
+    # ---- units of the Elo scale
+    E("elo-base-below-one",
+      "win_probability_from_gap(100, base=0.5)",
+      lambda tmp: elosim.win_probability_from_gap(100, base=0.5),
+      ValueError,
+      r"base must be a finite number > 1 \(Elo uses 10\); got 0\.5"),
+    E("fit-scale-subnormal",
+      "bradley_terry(scale=1e-320) (was: every rating equal to the offset)",
+      lambda tmp: elosim.bradley_terry(good_counts(), scale=1e-320),
+      ValueError,
+      r"scale=1e-320 is outside \[1e-06, 1e\+12\]"),
+    E("fit-offset-huge",
+      "bradley_terry(offset=1e308) (differences lost in rounding)",
+      lambda tmp: elosim.bradley_terry(good_counts(), offset=1e308),
+      ValueError,
+      r"offset=1e\+308 is too large"),
+    E("min-votes-text",
+      "votes.min_votes('5') (was a bare numpy UFuncTypeError)",
+      lambda tmp: good_counts().min_votes(bad("5")),
+      TypeError,
+      r"n must be an integer >= 0; got '5'"),
     # ---- covariances given by the user
     E("covariance-not-psd",
       "rank_intervals_from_estimates with a covariance that is not positive semi-definite",

@@ -60,7 +60,7 @@ def test_bad_input_raises_named_error(entry: Any, tmp_path: Path) -> None:
 
 def test_catalogue_is_well_formed() -> None:
     entries = cat.CATALOGUE
-    assert len(entries) >= 185
+    assert len(entries) >= 193
     ids = [e.id for e in entries]
     assert len(set(ids)) == len(ids), "duplicated ids"
     allowed = (

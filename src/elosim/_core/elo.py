@@ -7,6 +7,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .validation import check_base, check_real
+
 __all__ = ["elo_factor", "gap_from_win_probability", "win_probability_from_gap"]
 
 #: Rating points per unit of natural log-odds on the standard Elo scale (400 / ln 10).
@@ -14,8 +16,12 @@ ELO_FACTOR = 400.0 / math.log(10.0)
 
 
 def elo_factor(scale: float = 400.0, base: float = 10.0) -> float:
-    """Rating points per unit of natural log-odds: ``scale / ln(base)``."""
-    return scale / math.log(base)
+    """Rating points per unit of natural log-odds: ``scale / ln(base)``.
+
+    ``scale`` must be a positive number and ``base`` a number > 1 (named errors otherwise).
+    """
+    s = check_real(scale, "scale", minimum=0, exclusive=True)
+    return s / math.log(check_base(base))
 
 
 def win_probability_from_gap(

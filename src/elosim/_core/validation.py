@@ -18,6 +18,7 @@ __all__ = [
     "check_real",
     "check_result",
     "check_rng",
+    "check_scale_offset",
     "check_tolerance",
 ]
 
@@ -160,6 +161,29 @@ def check_tolerance(tol: Any, name: str = "tol") -> float:
             f"relative gradient of about 1e-15); use a value in [{lo:g}, {hi:g}] (default 1e-10)"
         )
     return x
+
+
+#: Range of ``scale`` (rating points per factor ``base``) and of ``|offset|`` in which
+#: ratings keep their precision: outside it differences vanish in rounding or overflow.
+SCALE_RANGE = (1e-6, 1e12)
+
+
+def check_scale_offset(scale: Any, offset: Any) -> tuple[float, float]:
+    """``scale`` in :data:`SCALE_RANGE` and ``|offset| <= 1e12``, else a named ``ValueError``."""
+    s = check_real(scale, "scale", minimum=0, exclusive=True)
+    o = check_real(offset, "offset")
+    lo, hi = SCALE_RANGE
+    if not lo <= s <= hi:
+        raise ValueError(
+            f"scale={scale!r} is outside [{lo:g}, {hi:g}]: ratings would overflow or their "
+            "differences would vanish in rounding next to the offset. Elo uses scale=400"
+        )
+    if abs(o) > hi:
+        raise ValueError(
+            f"offset={offset!r} is too large (|offset| <= {hi:g}): differences between "
+            "ratings would be lost in rounding. Elo leaderboards use 1000 or 1500"
+        )
+    return s, o
 
 
 def check_base(base: Any, name: str = "base") -> float:

@@ -28,6 +28,7 @@ from scipy.sparse.csgraph import connected_components
 from .._core.arrays import FrozenState, freeze_mapping, readonly
 from .._core.errors import VotesError
 from .._core.results import DisplayMethods
+from .._core.validation import check_positive_int
 from .counts import VoteCounts, reduce_votes
 from .labels import check_label_set, merged_spellings, normalize_label
 
@@ -752,6 +753,7 @@ class Votes(FrozenState):
 
     def min_votes(self, n: int) -> Votes:
         """Drop items (iteratively) until every item has at least ``n`` votes."""
+        n = check_positive_int(n, "n", minimum=0)
         v = self
         while True:
             low = [it for it, c in zip(v.items, v.votes_per_item, strict=True) if c < n]

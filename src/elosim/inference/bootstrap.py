@@ -494,6 +494,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         ``bootstrap(fit, n_resamples=a + b, rng=s)``.
         """
         n_more = check_positive_int(n_more, "n_more")
+        _check_size(self.fit, self.n_resamples + n_more)
         start = self.n_resamples
         dist, redraws, culprits, n_nc = _compute(
             self.fit, self._plan, range(start, start + n_more), self._tol,
@@ -707,8 +708,12 @@ def bootstrap(
         A fit from :func:`elosim.bradley_terry`; its tie model, prior and normalisation are
         reused for every replicate.
     n_resamples : int
-        Number of bootstrap replicates (1,000 or more for 95% intervals; at 100 the 2.5%
-        endpoint has a Monte-Carlo SD of about 0.24 standard errors).
+        Number of bootstrap replicates, at least 2 (1,000 or more for 95% intervals; at 100
+        the 2.5% endpoint has a Monte-Carlo SD of about 0.24 standard errors). An interval
+        at level ``L`` needs at least ``2 / (1 - L)`` replicates (40 at 95%): with fewer, its
+        tails would hold less than one replicate and it is refused. A request whose
+        replicates would not fit in memory is refused before anything is drawn
+        (:class:`~elosim.ResourceLimitError`).
     method : {"percentile", "basic", "bca", "studentized"}
         Default interval method (any can be asked later without resampling).
     confidence_level : float

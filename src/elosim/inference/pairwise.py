@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._core import hooks
+from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import check_choice, check_confidence_level, check_result
 
@@ -235,7 +236,14 @@ def pairwise_gap_tests(
     check_choice(alternative, "alternative", ALTERNATIVES)
     level = check_confidence_level(confidence_level)
     items = tuple(check_result(result).items)
-    ia, ib = np.triu_indices(len(items), 1)
+    k = len(items)
+    n_pairs = k * (k - 1) // 2
+    check_memory(
+        8.0 * 12 * n_pairs, f"pairwise_gap_tests on {k:,} items ({n_pairs:,} pairs)",
+        "test the pairs you need with gap_test, or restrict the votes to the leading items "
+        "(votes.restrict([...])) first",
+    )
+    ia, ib = np.triu_indices(k, 1)
     ia = ia.astype(np.intp)
     ib = ib.astype(np.intp)
     if is_bootstrap(result):

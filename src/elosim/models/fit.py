@@ -29,6 +29,7 @@ from .._core.validation import (
     check_confidence_level,
     check_positive_int,
     check_real,
+    check_scale_offset,
     check_tolerance,
 )
 from ..data.labels import resolve_item
@@ -780,7 +781,7 @@ def bradley_terry(
     if covariance == "cluster" and votes.cluster is None:
         raise ValueError("covariance='cluster' needs votes built with cluster ids")
     ps = check_real(prior_strength, "prior_strength", minimum=0)
-    scale = check_real(scale, "scale", minimum=0, exclusive=True)
+    scale, offset = check_scale_offset(scale, offset)
     base = check_base(base)
     tol = check_tolerance(tol)
     if max_iter is not None:

@@ -58,6 +58,7 @@ from scipy import special
 
 from .._core.elo import elo_factor
 from .._core.normal import norm
+from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import (
     check_choice,
@@ -604,6 +605,10 @@ def simulated_power(
     g = _check_gap(gap)
     n = check_positive_int(n_votes, "n_votes")
     n_sim = check_positive_int(n_simulations, "n_simulations")
+    check_memory(
+        64.0 * n_sim, f"simulated_power(n_simulations={n_sim:,})",
+        "use fewer simulations (1,000 to 10,000 give a Monte-Carlo SE below 0.016)",
+    )
     if design == "round-robin":
         raise ValueError(
             "simulated_power supports design='head-to-head' or 'common-opponents'; "

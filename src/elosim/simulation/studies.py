@@ -56,6 +56,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from .._core.errors import DisconnectedGraphError, NoFiniteEstimateError
+from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import check_choice, check_confidence_level, check_positive_int, check_rng
 from ..data.votes import Votes
@@ -576,6 +577,10 @@ def coverage_study(
     """
     n = check_positive_int(n_votes, "n_votes")
     n_sim = check_positive_int(n_simulations, "n_simulations")
+    check_memory(
+        64.0 * n_sim, f"coverage_study(n_simulations={n_sim:,})",
+        "use fewer simulations (1,000 to 10,000 give a Monte-Carlo SE below 0.016)",
+    )
     ms = _check_methods(methods)
     level = check_confidence_level(confidence_level)
     n_res = check_positive_int(n_resamples, "n_resamples")
@@ -864,6 +869,10 @@ def simulated_gap_power(
         raise ValueError(f"gap must be a finite number >= 0 (Elo points); got {gap!r}")
     n = check_positive_int(n_votes, "n_votes")
     n_sim = check_positive_int(n_simulations, "n_simulations")
+    check_memory(
+        64.0 * n_sim, f"simulated_gap_power(n_simulations={n_sim:,})",
+        "use fewer simulations (1,000 to 10,000 give a Monte-Carlo SE below 0.016)",
+    )
     check_choice(design, "design", ("head-to-head", "round-robin"))
     k = check_positive_int(n_items, "n_items", minimum=2)
     if design == "head-to-head" and k != 2:
