@@ -770,7 +770,10 @@ def _many_items(k: int) -> Any:
 
 def _with_16gb(fn: Callable[[], object]) -> object:
     """Run ``fn`` as on a machine with 16 GB of memory (messages quote the limit)."""
-    with mock.patch("elosim._core.resources.available_memory", return_value=16 * 10**9):
+    with (
+        mock.patch("elosim._core.resources.available_memory", return_value=16 * 10**9),
+        mock.patch("elosim.inference.memory.available_memory", return_value=8 * 2**30),
+    ):
         return fn()
 
 
@@ -1149,52 +1152,53 @@ EDGE_CASES: list[Entry] = [
     E("bootstrap-billion-resamples",
       "bootstrap(n_resamples=10**9) (was: started with no estimate)",
       lambda tmp: _with_16gb(lambda: elosim.bootstrap(good_boot().fit, n_resamples=10**9, rng=0)),
-      elosim.ResourceLimitError,
-      r"bootstrap\(n_resamples=1,000,000,000\) on 3 items would need about 72 GB of memory.*"
-      r"refused before starting"),
+      elosim.InsufficientMemoryError,
+      r"the bootstrap needs about .* GB of memory but about 8\.00 GB is available \(3 items x "
+      r"1,000,000,000 resamples of output.*Remedy: fewer resamples"),
     E("rank-intervals-huge-draws",
       "rank_intervals(n_draws=10**10)",
       lambda tmp: _with_16gb(lambda: elosim.rank_intervals(good_fit(), n_draws=10**10, rng=0)),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"rank_intervals\(n_draws=10,000,000,000\) on 3 items would need about"),
     E("simulate-trillion-votes",
       "simulate_votes(n_votes=10**12)",
       lambda tmp: _with_16gb(lambda: elosim.simulate_votes([1000.0, 1100.0], 10**12, rng=0)),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"simulate_votes\(n_votes=1,000,000,000,000\) would need about 4e\+04 GB"),
     E("file-pandas-out-of-memory",
       "pandas runs out of memory reading a CSV (was: silent fallback to a reader needing 5x "
       "the memory, then an empty MemoryError)",
       lambda tmp: _read_out_of_memory(tmp, "pandas.read_csv"),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"reading '.*v\.csv' \(.* GB\) ran out of memory\. elosim does not retry with a "
       r"slower reader"),
     E("file-csv-module-out-of-memory",
       "the standard-library reader (no pandas) runs out of memory",
       lambda tmp: _read_out_of_memory(tmp, "elosim.data.readers._read_csv_module"),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"ran out of memory"),
     E("pairwise-too-many-items",
       "pairwise_gap_tests over 200,000 items (2e10 pairs)",
       lambda tmp: _with_16gb(lambda: elosim.pairwise_gap_tests(_many_items(200_000))),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"pairwise_gap_tests on 200,000 items \(19,999,900,000 pairs\) would need about"),
     E("bootstrap-extend-huge",
       "boot.extend(10**10) (refused before drawing)",
       lambda tmp: _with_16gb(lambda: good_boot().extend(10**10)),
-      elosim.ResourceLimitError,
-      r"bootstrap\(n_resamples=10,000,000,020\) on 3 items would need about 720 GB"),
+      elosim.InsufficientMemoryError,
+      r"the bootstrap needs about .* GB of memory but about 8\.00 GB is available \(3 items x "
+      r"10,000,000,020 resamples"),
     E("simulated-power-huge",
       "simulated_power(n_simulations=10**12)",
       lambda tmp: _with_16gb(lambda: elosim.simulated_power(20.0, 100, n_simulations=10**12,
                                                             rng=0)),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"simulated_power\(n_simulations=1,000,000,000,000\) would need about"),
     E("coverage-study-huge",
       "coverage_study(n_simulations=10**12)",
       lambda tmp: _with_16gb(lambda: elosim.coverage_study([1000.0, 1100.0], 100,
                                                            n_simulations=10**12, rng=0)),
-      elosim.ResourceLimitError,
+      elosim.InsufficientMemoryError,
       r"coverage_study\(n_simulations=1,000,000,000,000\) would need about"),
     # ---- units of the Elo scale
     E("elo-base-below-one",

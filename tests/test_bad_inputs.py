@@ -66,7 +66,7 @@ def test_catalogue_is_well_formed() -> None:
     allowed = (
         elosim.VotesError, TypeError, ValueError, KeyError, FileNotFoundError,
         elosim.NoFiniteEstimateError, elosim.DisconnectedGraphError, ImportError,
-        elosim.NumericalError, elosim.ResourceLimitError, elosim.ElosimWarning,
+        elosim.NumericalError, elosim.InsufficientMemoryError, elosim.ElosimWarning,
     )
     for e in entries:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", e.id), e.id

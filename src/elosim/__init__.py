@@ -12,7 +12,6 @@ from ._core.errors import (
     LabelWarning,
     NoFiniteEstimateError,
     NumericalError,
-    ResourceLimitError,
     SparseDataWarning,
     VotesError,
 )
@@ -88,7 +87,6 @@ __all__ = [
     "RankSetResult",
     "RemovedVotes",
     "ReportedGapTest",
-    "ResourceLimitError",
     "SimulatedPower",
     "SparseDataWarning",
     "TopRobustnessResult",

@@ -18,7 +18,6 @@ __all__ = [
     "LabelWarning",
     "NoFiniteEstimateError",
     "NumericalError",
-    "ResourceLimitError",
     "SparseDataWarning",
     "VotesError",
 ]
@@ -39,11 +38,6 @@ class NumericalError(ValueError):
 
     Raised instead of numpy's ``LinAlgError`` or Python's ``OverflowError``.
     """
-
-
-class ResourceLimitError(ValueError):
-    """The requested work would not fit in memory (or would take unreasonably long); it is
-    estimated and refused before it starts, with the estimate and a smaller alternative."""
 
 
 def _fmt_items(items: Sequence[str], limit: int = 10) -> str:

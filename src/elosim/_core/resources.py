@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import ResourceLimitError
+from .errors import InsufficientMemoryError
 
 __all__ = ["available_memory", "check_memory"]
 
@@ -26,11 +26,11 @@ def available_memory() -> int:
 
 
 def check_memory(nbytes: float, what: str, remedy: str) -> None:
-    """Raise :class:`~elosim.ResourceLimitError` if ``what`` needs more than
+    """Raise :class:`~elosim.InsufficientMemoryError` if ``what`` needs more than
     ``MEMORY_FRACTION`` of the machine's memory; the message gives the estimate."""
     limit = MEMORY_FRACTION * available_memory()
     if nbytes > limit:
-        raise ResourceLimitError(
+        raise InsufficientMemoryError(
             f"{what} would need about {nbytes / 1e9:,.3g} GB of memory, more than "
             f"{limit / 1e9:,.3g} GB ({100 * MEMORY_FRACTION:g}% of this machine's memory); "
             f"refused before starting. Remedy: {remedy}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._core.errors import ResourceLimitError, VotesError
+from .._core.errors import InsufficientMemoryError, VotesError
 
 if TYPE_CHECKING:
     pass
@@ -66,7 +66,7 @@ def read_votes(
         The file does not exist.
     ValueError
         ``encoding`` is not a known text encoding.
-    elosim.ResourceLimitError
+    elosim.InsufficientMemoryError
         The file does not fit in memory (reported as such; never retried with a reader
         that needs more memory).
     elosim.VotesError
@@ -246,9 +246,9 @@ def _read_csv_pandas(p: str, encoding: str) -> _ColumnFrame | None:
     return _frame_from_rows(header, [c[1:] for c in columns], p)
 
 
-def _out_of_memory(p: str) -> ResourceLimitError:
+def _out_of_memory(p: str) -> InsufficientMemoryError:
     size = os.path.getsize(p)
-    return ResourceLimitError(
+    return InsufficientMemoryError(
         f"reading {p!r} ({size / 1e9:.3g} GB) ran out of memory. elosim does not retry "
         "with a slower reader (it would need several times more memory). Remedy: read "
         "only the needed columns in chunks and count the votes per pair, or free memory"

@@ -494,7 +494,12 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         ``bootstrap(fit, n_resamples=a + b, rng=s)``.
         """
         n_more = check_positive_int(n_more, "n_more")
-        _check_size(self.fit, self.n_resamples + n_more)
+        counts = self.fit.votes.counts
+        check_bootstrap_memory(
+            self.fit, self.n_resamples + n_more,
+            block=block_size(self.fit.n_items, counts.n_pairs, counts.n_cells),
+            n_jobs=check_positive_int(n_jobs, "n_jobs"),
+        )
         start = self.n_resamples
         dist, redraws, culprits, n_nc = _compute(
             self.fit, self._plan, range(start, start + n_more), self._tol,
@@ -713,7 +718,7 @@ def bootstrap(
         at level ``L`` needs at least ``2 / (1 - L)`` replicates (40 at 95%): with fewer, its
         tails would hold less than one replicate and it is refused. A request whose
         replicates would not fit in memory is refused before anything is drawn
-        (:class:`~elosim.ResourceLimitError`).
+        (:class:`~elosim.InsufficientMemoryError`).
     method : {"percentile", "basic", "bca", "studentized"}
         Default interval method (any can be asked later without resampling).
     confidence_level : float

@@ -867,7 +867,8 @@ def bradley_terry(
     else:
         newton = newton_sparse if use_sparse else solvers.newton
         out = newton(
-            ties, counts.pair_i, counts.pair_j, k, table, theta0, prior_strength=ps * weight_unit(counts), tol=tol,
+            ties, counts.pair_i, counts.pair_j, k, table, theta0,
+            prior_strength=ps * weight_unit(counts), tol=tol,
             max_iter=(max_iter or 200) if method in ("newton", "sparse") else 0,
         )
     if not out.converged:
@@ -894,7 +895,8 @@ def bradley_terry(
             unit[k] = 1.0
             var_tau = float(cache["solver"].solve(unit)[k]) * weight_unit(counts)
         else:
-            var_tau = float(solvers.pseudo_inverse(out.info, k, regular)[k, k]) * weight_unit(counts)
+            inv = solvers.pseudo_inverse(out.info, k, regular)
+            var_tau = float(inv[k, k]) * weight_unit(counts)
         if ties == "davidson":
             tie_par = math.exp(tau)
             tie_se = tie_par * math.sqrt(max(var_tau, 0.0))

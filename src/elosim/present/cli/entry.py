@@ -269,12 +269,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             err.write(f"{PROG}: interrupted\n")
             code = EXIT_INTERRUPTED
-        except MemoryError:
+        except MemoryError as exc:  # InsufficientMemoryError (estimated) or a real one
             if debug:
                 raise
+            detail = _one_line(str(exc)) if str(exc) else "out of memory"
             err.write(
-                f"{PROG}: error: out of memory; ask for less work (fewer bootstrap resamples "
-                "or simulated votes, fewer items) or free memory\n"
+                f"{PROG}: error: {detail}; ask for less work (fewer bootstrap resamples or "
+                "simulated votes, fewer items) or free memory\n"
             )
             code = EXIT_DATA
         except ArithmeticError as exc:  # OverflowError, ZeroDivisionError, FloatingPointError
