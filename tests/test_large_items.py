@@ -61,9 +61,9 @@ def test_chain_fits_its_closed_form(k: int) -> None:
     np.testing.assert_allclose(gaps, -FACTOR * math.log(2.0), atol=1e-6)
     # model variance of one edge: 1 / (n p (1 - p)) with n = 6 votes, p = 2/3
     edge_var = 1 / (6 * (2 / 3) * (1 / 3))
-    res = fit.gap_test(0, k - 1)
+    res = fit.gap_test(fit.items[0], fit.items[k - 1])
     assert res.standard_error == pytest.approx(FACTOR * math.sqrt((k - 1) * edge_var), rel=1e-6)
-    assert fit.gap_test(5, 6).standard_error == pytest.approx(
+    assert fit.gap_test(fit.items[5], fit.items[6]).standard_error == pytest.approx(
         FACTOR * math.sqrt(edge_var), rel=1e-6
     )
     assert fit.is_large
