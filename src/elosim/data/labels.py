@@ -1,7 +1,7 @@
 """The one rule for item labels, shared by every input column and every item argument.
 
-Rule
-----
+The rule, applied in this order:
+
 1. A label is text. Integer labels (Python or numpy ints, not bools) are written in decimal
    (``3`` and ``"3"`` are the same item); floats, bools and other objects are refused.
 2. Text is normalised to Unicode NFC and stripped of surrounding whitespace
