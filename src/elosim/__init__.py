@@ -19,6 +19,7 @@ from ._version import __version__
 from .data.readers import read_votes
 from .data.votes import Votes, VotesSummary
 from .inference.bootstrap import BootstrapResult, bootstrap
+from .inference.contextual_bootstrap import ContextualBootstrapResult
 from .inference.gaps import GapTestResult, gap_test
 from .inference.pairwise import PairwiseGapTests, adjust_pvalues, pairwise_gap_tests
 from .inference.quasi import QuasiVarianceResult, quasi_variances
@@ -30,6 +31,8 @@ from .inference.ranks import (
     rank_intervals_from_estimates,
 )
 from .inference.reported import ReportedGapTest, gap_test_from_reported, overlap_test_level
+from .models.contextual import CoefficientTable, ContextualBradleyTerryResult, FeatureError
+from .models.features import home_advantage_features, style_features
 from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
 from .simulation.arena import TrueWinProbability, simulate_votes, true_win_probability
 from .simulation.online import (
@@ -65,7 +68,10 @@ from .simulation.studies import (
 __all__ = [
     "BootstrapResult",
     "BradleyTerryResult",
+    "CoefficientTable",
     "ConfidenceInterval",
+    "ContextualBootstrapResult",
+    "ContextualBradleyTerryResult",
     "ConvergenceWarning",
     "CoverageStudyResult",
     "DegenerateBootstrapWarning",
@@ -73,6 +79,7 @@ __all__ = [
     "DisconnectedGraphError",
     "EloBTComparison",
     "ElosimWarning",
+    "FeatureError",
     "GapPowerSimulation",
     "GapTestResult",
     "InsufficientMemoryError",
@@ -105,6 +112,7 @@ __all__ = [
     "gap_from_win_probability",
     "gap_test",
     "gap_test_from_reported",
+    "home_advantage_features",
     "lmarena_rank",
     "marginal_rank_intervals_bootstrap",
     "min_detectable_gap",
@@ -121,6 +129,7 @@ __all__ = [
     "simulate_votes",
     "simulated_gap_power",
     "simulated_power",
+    "style_features",
     "top_robustness",
     "true_win_probability",
     "vote_influence",

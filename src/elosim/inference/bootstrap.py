@@ -797,6 +797,13 @@ def bootstrap(
         seed = int(rng)
     else:
         seed = int(gen.integers(0, 2**63 - 1))
+    if getattr(fit, "features", ()):  # contextual fit: inference.contextual_bootstrap
+        out: BootstrapResult = hooks.call(
+            "contextual_bootstrap", fit, n_resamples=n_resamples, method=method,
+            confidence_level=level, cluster=cluster, seed=seed, n_jobs=n_jobs,
+            progress=bool(progress), tol=tol,
+        )
+        return out
     cm = None
     codes = None
     if cluster is not None and cluster is not False:

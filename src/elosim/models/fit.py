@@ -657,6 +657,16 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         )
 
 
+def tie_parameter(ties: str, tau: float, var_tau: float) -> tuple[float, float]:
+    """Davidson's nu or Rao-Kupper's theta from ``tau``, with its delta-method SE."""
+    if ties == "davidson":
+        par = math.exp(tau)
+        return par, par * math.sqrt(max(var_tau, 0.0))
+    eta = math.exp(tau)
+    par = math.exp(eta)
+    return par, par * eta * math.sqrt(max(var_tau, 0.0))
+
+
 def bradley_terry(
     votes: Votes,
     *,
@@ -673,6 +683,8 @@ def bradley_terry(
     max_iter: int | None = None,
     init: ArrayLike | None = None,
     bias_reduction: str | None = None,
+    features: Any = None,
+    feature_penalty: float = 0.0,
 ) -> BradleyTerryResult:
     """Fit a Bradley-Terry model by maximum likelihood and report it on the Elo scale.
 
@@ -728,6 +740,20 @@ def bradley_terry(
         For the tie models the penalty uses the full information, tie parameter included
         (in ``log(nu)`` for Davidson and ``log(theta)`` for Rao-Kupper). See
         ``docs/explanation/profile-and-firth.md``.
+    features : str, list of str, mapping or array, optional
+        Per-vote features for a *contextual* fit, ``logit P(A beats B) = lambda_A -
+        lambda_B + x @ beta`` (in every tie model): names of columns of
+        ``votes.covariates``, a mapping of name to per-vote values, or an (N, p) array.
+        Each feature must be oriented so that swapping the sides negates it (side A minus
+        side B; +1 / -1 / 0 for home / away / neutral, see
+        :func:`elosim.home_advantage_features` and :func:`elosim.style_features`). The
+        ratings are then the adjusted ratings (at features 0) and the result, a
+        :class:`~elosim.models.contextual.ContextualBradleyTerryResult`, has
+        ``coefficients`` (estimate, SE, interval and p-value per feature).
+    feature_penalty : float
+        Ridge strength ``s >= 0`` on the feature coefficients (``-s/2 |beta|^2`` added to the
+        log-likelihood); 0 (the default) is unpenalised maximum likelihood. arena-rank's
+        contextual model corresponds to ``s = reg * N`` (its penalty is on the mean loss).
 
     Returns
     -------
@@ -804,6 +830,22 @@ def bradley_terry(
             f"bias_reduction={bias_reduction!r} has its own solver (use solver='auto')"
         )
     norm_ = _make_normalization(normalize, anchor, offset, votes.items)
+    if features is not None:  # contextual model (elosim.models.contextual), via its hook
+        if solver not in ("auto", "newton"):
+            raise ValueError(f"solver={solver!r} does not handle features; use solver='newton'")
+        if bias_reduction is not None:
+            raise ValueError(
+                "bias_reduction is not available with features; use feature_penalty or "
+                "prior_strength for finite estimates"
+            )
+        out_ctx: BradleyTerryResult = hooks.call(
+            "contextual_fit", votes, features, ties=ties, prior_strength=ps,
+            feature_penalty=feature_penalty, normalization=norm_, scale=scale, base=base,
+            covariance=covariance, tol=tol, max_iter=max_iter, init=init,
+        )
+        return out_ctx
+    if feature_penalty != 0.0:
+        raise ValueError("feature_penalty is only used with features=...")
     counts = votes.counts
     table = counts.table()
     k = votes.n_items
@@ -888,7 +930,6 @@ def bradley_terry(
     cache: dict[str, Any] = {}
     if ties != "half":
         regular = ps > 0
-        tau = float(theta[k])
         if use_sparse:
             cache["solver"] = InformationSolver(out.info, k, regular)
             unit = np.zeros(k + 1)
@@ -897,13 +938,7 @@ def bradley_terry(
         else:
             inv = solvers.pseudo_inverse(out.info, k, regular)
             var_tau = float(inv[k, k]) * weight_unit(counts)
-        if ties == "davidson":
-            tie_par = math.exp(tau)
-            tie_se = tie_par * math.sqrt(max(var_tau, 0.0))
-        else:
-            eta = math.exp(tau)
-            tie_par = math.exp(eta)
-            tie_se = tie_par * eta * math.sqrt(max(var_tau, 0.0))
+        tie_par, tie_se = tie_parameter(ties, float(theta[k]), var_tau)
     for arr in (ratings, lam):
         arr.flags.writeable = False
     return BradleyTerryResult(

@@ -246,7 +246,8 @@ def _fit_sentences(fit: Any) -> list[str]:
         f"the odds of winning), with the {norm_text}; differences between ratings do not "
         "depend on this choice."
     )
-    return [first, second]
+    extra = getattr(fit, "_methods_sentences", None)  # e.g. the features of a contextual fit
+    return [first, second, *(extra() if callable(extra) else [])]
 
 
 def _software(fit: Any | None) -> str:
