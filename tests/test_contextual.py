@@ -163,7 +163,7 @@ def test_baseball_home_advantage_reproduces_bradleyterry2():
 
 
 def _small_votes(seed=3, n=600, k=4):
-    k, a, b, y, x, w, cluster = _data(seed, n, k)
+    k, a, b, y, x, _w, cluster = _data(seed, n, k)
     return elosim.Votes(
         items=[f"i{q}" for q in range(k)],
         a=a,
@@ -187,7 +187,8 @@ def test_bootstrap_is_reproducible_and_extends_the_same_stream(cluster):
     assert b1.coefficient_distribution.shape == (2, 70)
     assert b1.n_not_converged == 0
     ci = b1.coefficient_interval()
-    assert np.all(ci.low < fit.coefficients.estimate) and np.all(
+    assert np.all(ci.low < fit.coefficients.estimate)
+    assert np.all(
         fit.coefficients.estimate < ci.high
     )
     assert "Feature coefficients" in b1.summary()
@@ -282,11 +283,13 @@ def test_displays_and_methods_text_state_the_features():
         "elo_ci_low",
         "elo_ci_high",
     ]
-    assert "home" in coef.to_markdown() and "\\toprule" in coef.to_latex()
+    assert "home" in coef.to_markdown()
+    assert "\\toprule" in coef.to_latex()
     assert "<table" in coef._repr_html_()
     assert coef["home"] == pytest.approx(coef.estimate[0])
     text = fit.methods_text()
-    assert "x = (home, length)" in text and "adjusted ratings" in text
+    assert "x = (home, length)" in text
+    assert "adjusted ratings" in text
     assert "Feature coefficients" in fit.summary()
     # the inherited inference runs on the adjusted ratings
     assert fit.quasi_variances() is not None
