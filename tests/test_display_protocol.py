@@ -15,6 +15,7 @@ import subprocess
 import sys
 from typing import Any
 
+import numpy as np
 import pytest
 
 import elosim
@@ -28,6 +29,9 @@ SCRIPT = "<script>alert(1)</script>"
 RESULT_CLASSES: tuple[type, ...] = (
     elosim.BradleyTerryResult,
     elosim.BootstrapResult,
+    elosim.ContextualBradleyTerryResult,
+    elosim.ContextualBootstrapResult,
+    elosim.CoefficientsResult,
     elosim.GapTestResult,
     elosim.PairwiseGapTests,
     elosim.ReportedGapTest,
@@ -65,6 +69,7 @@ RESULT_SUFFIXES = (
 # Results with a methods paragraph; the others raise TypeError.
 WITH_METHODS_TEXT = {
     "BradleyTerryResult", "BootstrapResult", "GapTestResult", "PairwiseGapTests",
+    "ContextualBradleyTerryResult", "ContextualBootstrapResult",
     "RankSetResult", "QuasiVarianceResult", "OnlineEloResult",
 }
 
@@ -76,7 +81,14 @@ def _build(items: list[str]) -> dict[str, Any]:
     fit = elosim.bradley_terry(votes)
     boot = elosim.bootstrap(fit, n_resamples=60, rng=1)
     ratings = {items[0]: 1050.0, items[1]: 1000.0, items[2]: 990.0, items[3]: 960.0}
+    n = votes.n_votes
+    style = np.random.default_rng(0).standard_normal(n)
+    home = np.where(np.arange(n) % 3 == 0, 1.0, np.where(np.arange(n) % 3 == 1, -1.0, 0.0))
+    cfit = elosim.bradley_terry(votes, features={"home": home, "style": style})
     out: dict[str, Any] = {
+        "ContextualBradleyTerryResult": cfit,
+        "ContextualBootstrapResult": elosim.bootstrap(cfit, n_resamples=40, rng=1),
+        "CoefficientsResult": cfit.coefficients,
         "BradleyTerryResult": fit,
         "BootstrapResult": boot,
         "GapTestResult": fit.gap_test(items[0], items[1]),

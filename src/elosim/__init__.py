@@ -31,7 +31,7 @@ from .inference.ranks import (
     rank_intervals_from_estimates,
 )
 from .inference.reported import ReportedGapTest, gap_test_from_reported, overlap_test_level
-from .models.contextual import CoefficientTable, ContextualBradleyTerryResult, FeatureError
+from .models.contextual import CoefficientsResult, ContextualBradleyTerryResult, FeatureError
 from .models.features import home_advantage_features, style_features
 from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
 from .simulation.arena import TrueWinProbability, simulate_votes, true_win_probability
@@ -68,7 +68,7 @@ from .simulation.studies import (
 __all__ = [
     "BootstrapResult",
     "BradleyTerryResult",
-    "CoefficientTable",
+    "CoefficientsResult",
     "ConfidenceInterval",
     "ContextualBootstrapResult",
     "ContextualBradleyTerryResult",

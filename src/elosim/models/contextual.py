@@ -45,7 +45,7 @@ from .fit import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CoefficientTable", "ContextualBradleyTerryResult", "FeatureError"]
+__all__ = ["CoefficientsResult", "ContextualBradleyTerryResult", "FeatureError"]
 
 Array = NDArray[np.float64]
 #: A fitted linear predictor beyond this (log-odds) may signal a likelihood without a finite
@@ -238,7 +238,7 @@ def _separation(design: FeatureDesign, table: Array) -> NoFiniteEstimateError | 
 
 # ---------------------------------------------------------------------------- results
 @dataclass(frozen=True, eq=False, repr=False)
-class CoefficientTable(DisplayMethods):
+class CoefficientsResult(DisplayMethods):
     """Feature coefficients of a contextual fit: estimate, SE, interval and Wald test.
 
     Attributes
@@ -295,7 +295,7 @@ class CoefficientTable(DisplayMethods):
             f"{n}={e:.4g} (SE {s:.2g})"
             for n, e, s in zip(self.features, self.estimate, self.standard_error, strict=True)
         )
-        return f"<CoefficientTable: {parts}>"
+        return f"<CoefficientsResult: {parts}>"
 
     def _columns(self) -> dict[str, list[Any]]:
         f = self.elo_factor
@@ -332,7 +332,7 @@ class CoefficientTable(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """One row per feature: ``feature, estimate, standard_error, ci_low, ci_high,
         statistic, pvalue, elo, elo_ci_low, elo_ci_high``."""
-        pandas = require_pandas("CoefficientTable.to_frame")
+        pandas = require_pandas("CoefficientsResult.to_frame")
         df: pd.DataFrame = pandas.DataFrame(self._columns())
         df.attrs["confidence_level"] = self.confidence_level
         df.attrs["covariance"] = self.kind
@@ -500,7 +500,7 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
         *,
         kind: str | None = None,
         cluster: ArrayLike | None = None,
-    ) -> CoefficientTable:
+    ) -> CoefficientsResult:
         """Estimates, standard errors, Wald intervals and p-values of the coefficients.
 
         Parameters
@@ -520,7 +520,7 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
         with np.errstate(divide="ignore", invalid="ignore"):
             stat = np.where(se > 0, est / se, np.nan)
         pval = 2.0 * norm.sf(np.abs(stat))
-        return CoefficientTable(
+        return CoefficientsResult(
             features=self.features,
             estimate=est,
             standard_error=se,
@@ -535,11 +535,11 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
         )
 
     @property
-    def coefficients(self) -> CoefficientTable:
+    def coefficients(self) -> CoefficientsResult:
         """:meth:`coefficient_table` at 95% with the default covariance."""
         if "coefficients" not in self._cache:
             self._cache["coefficients"] = self.coefficient_table()
-        out: CoefficientTable = self._cache["coefficients"]
+        out: CoefficientsResult = self._cache["coefficients"]
         return out
 
     def summary(self, confidence_level: float = 0.95, *, kind: str | None = None) -> str:

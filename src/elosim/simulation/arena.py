@@ -486,6 +486,60 @@ class _Drift:
 
 
 # ---------------------------------------------------------------------------- main
+class _FeatureSpec:
+    """Simulated per-vote features with known coefficients (``features=`` of simulate_votes)."""
+
+    KINDS = ("normal", "sign", "home", "home-neutral")
+
+    def __init__(self, features: Any, distribution: Any) -> None:
+        feats = dict(features or {})
+        dist = dict(distribution or {})
+        unknown = sorted(set(dist) - set(feats))
+        if unknown:
+            raise ValueError(f"feature_distribution names features not in features: {unknown}")
+        self.names = tuple(str(x) for x in feats)
+        self.beta = np.array([float(v) for v in feats.values()], dtype=float)
+        if not np.all(np.isfinite(self.beta)):
+            raise ValueError(f"features must map names to finite coefficients; got {feats}")
+        self.kinds: list[Any] = []
+        for name in feats:
+            kind = dist.get(name, "normal")
+            if not callable(kind) and kind not in self.KINDS:
+                raise ValueError(
+                    f"feature_distribution[{name!r}] must be one of {self.KINDS} or a callable "
+                    f"f(rng, m); got {kind!r}"
+                )
+            self.kinds.append(kind)
+        self._cols: list[list[NDArray[np.float64]]] = [[] for _ in self.names]
+
+    def draw(self, gen: np.random.Generator, lo: int, hi: int) -> NDArray[np.float64]:
+        """Features of votes ``lo..hi`` (kept for the covariates); returns ``x @ beta``."""
+        m = hi - lo
+        total = np.zeros(m)
+        for q, kind in enumerate(self.kinds):
+            if callable(kind):
+                x = np.asarray(kind(gen, m), dtype=float)
+                if x.shape != (m,) or not np.all(np.isfinite(x)):
+                    raise ValueError(
+                        f"feature_distribution[{self.names[q]!r}] must return {m} finite "
+                        f"values; got shape {x.shape}"
+                    )
+            elif kind == "normal":
+                x = gen.standard_normal(m)
+            elif kind == "sign":
+                x = np.where(gen.random(m) < 0.5, 1.0, -1.0)
+            elif kind == "home":
+                x = np.ones(m)
+            else:
+                x = np.where(gen.random(m) < 0.5, 1.0, 0.0)
+            self._cols[q].append(x)
+            total += self.beta[q] * x
+        return total
+
+    def columns(self) -> dict[str, NDArray[np.float64]]:
+        return {n: np.concatenate(c) for n, c in zip(self.names, self._cols, strict=True) if c}
+
+
 def simulate_votes(
     true_ratings: Mapping[Any, float] | Sequence[float] | NDArray[Any],
     n_votes: int,
@@ -501,6 +555,8 @@ def simulate_votes(
     scale: float = 400.0,
     base: float = 10.0,
     rng: Any = None,
+    features: Mapping[str, float] | None = None,
+    feature_distribution: Mapping[str, Any] | None = None,
 ) -> Votes:
     """Simulate pairwise votes from true Elo ratings.
 
@@ -569,6 +625,17 @@ def simulate_votes(
         Elo scale: a gap of ``scale`` points means odds of ``base`` to 1.
     rng : None, int, SeedSequence or Generator
         Source of randomness; the same seed gives the same votes.
+    features : mapping of str to float, optional
+        Per-vote features with known coefficients ``beta`` (natural log-odds per unit): the
+        outcome is drawn with the log-strength difference ``(R_A - R_B) / f + x @ beta``
+        (the contextual model of ``bradley_terry(votes, features=...)``, in every tie
+        mechanism). Each feature is stored as a covariate of the votes under its name.
+    feature_distribution : mapping of str to str or callable, optional
+        How each feature is drawn per vote (default ``"normal"``): ``"normal"`` (standard
+        normal, like a standardised style difference), ``"sign"`` (+1 or -1 with
+        probability ½), ``"home"`` (+1: side A is the home side in every vote, as in a
+        table whose first team is the host), ``"home-neutral"`` (+1, or 0 for a neutral
+        venue with probability ½) or a callable ``f(rng, m) -> array of m values``.
 
     Returns
     -------
@@ -617,6 +684,7 @@ def simulate_votes(
     start = _parse_entries(entries, labels, n)
     bs = check_positive_int(batch_size, "batch_size")
     dr = None if drift is None else _Drift(drift, k)
+    feat = _FeatureSpec(features, feature_distribution)
     gen = check_rng(rng)
 
     static_w: NDArray[np.float64] | None = None
@@ -702,7 +770,10 @@ def simulate_votes(
             assert rb_out is not None
             ra_out[lo:hi] = ra
             rb_out[lo:hi] = rb
-        p_a, p_t = _outcome_probabilities((ra - rb) / f, mode, param)
+        delta = (ra - rb) / f
+        if feat.names:
+            delta = delta + feat.draw(gen, lo, hi)
+        p_a, p_t = _outcome_probabilities(delta, mode, param)
         u = gen.random(m)
         o = np.where(u < p_a, 0, np.where(u < p_a + p_t, 2, 1)).astype(np.int8)
         a_out[lo:hi] = a
@@ -718,6 +789,7 @@ def simulate_votes(
     cov: dict[str, NDArray[np.float64]] = {}
     if ra_out is not None and rb_out is not None:
         cov = {"true_rating_a": ra_out, "true_rating_b": rb_out}
+    cov.update(feat.columns())
     return Votes(
         items=labels,
         a=a_out,
