@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from .._core.arrays import readonly
 from .._core.errors import DisconnectedGraphError, NoFiniteEstimateError
 from .._core.resources import check_memory
 from .._core.results import DisplayMethods
@@ -236,8 +237,11 @@ def _fit_arena(
     """Simulate and fit one arena, redrawing (same stream) when the MLE does not exist."""
     for attempt in range(_MAX_REDRAWS + 1):
         votes = g.draw(gen)
+        feats = list(g.sim_kwargs.get("features") or ())
         try:
-            return bradley_terry(votes, ties=fit_ties, scale=g.scale, base=g.base), attempt
+            return bradley_terry(
+                votes, ties=fit_ties, scale=g.scale, base=g.base, features=feats or None
+            ), attempt
         except (NoFiniteEstimateError, DisconnectedGraphError):
             continue
     raise ValueError(
@@ -342,6 +346,9 @@ class CoverageStudyResult(DisplayMethods):
     estimand_shift: float
     n_redrawn: int
     seed: int
+    features: tuple[str, ...] = ()
+    true_coefficients: Array | None = None
+    per_simulation_coefficients: Array | None = None
 
     def _method_index(self, method: str) -> int:
         check_choice(method, "method", self.methods)
@@ -356,11 +363,25 @@ class CoverageStudyResult(DisplayMethods):
             One of :attr:`methods`.
         what : {"ratings", "pairs", "simultaneous_ranks", "marginal_ranks"}
             Individual ratings, all pairwise differences, simultaneous rank sets (all true
-            ranks covered at once) or marginal rank sets.
+            ranks covered at once) or marginal rank sets. For a study with ``features``
+            (see :func:`coverage_study`) also ``"coefficients"`` (all feature coefficients)
+            or one feature's name.
         """
         m = self._method_index(method)
-        key = check_choice(what, "what", tuple(_COVERAGE_KEYS))
+        if self.features and what in ("coefficients", *self.features):
+            return self._coefficient_estimate(m, what)
+        key = check_choice(what, "what", (*_COVERAGE_KEYS, "coefficients", *self.features))
         return self._estimate(m, _COVERAGE_KEYS[key])
+
+    def _coefficient_estimate(self, m: int, what: str) -> MonteCarloEstimate:
+        """Coverage of the feature coefficients (all, averaged per simulation, or one)."""
+        assert self.per_simulation_coefficients is not None
+        cov = self.per_simulation_coefficients[:, m, :]
+        x = cov.mean(axis=1) if what == "coefficients" else cov[:, self.features.index(what)]
+        if np.all(np.isnan(x)):
+            return MonteCarloEstimate(math.nan, math.nan)
+        se = float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan
+        return MonteCarloEstimate(float(np.mean(x)), se)
 
     def _estimate(self, m: int, j: int) -> MonteCarloEstimate:
         x = self.per_simulation[:, m, j]
@@ -542,6 +563,10 @@ def coverage_study(
     **simulate_kwargs
         Passed to :func:`~elosim.simulate_votes` (``tie_rate``, ``tie_parameter``,
         ``entries``, ``items``, ``scale``, ``base``, ``batch_size``); ``drift`` is refused.
+        With ``features={name: beta}`` (and ``feature_distribution``) the arenas carry
+        per-vote features with known coefficients, every fit is contextual
+        (``bradley_terry(votes, features=...)``, ratings adjusted), and the study also
+        records coverage of the coefficients: ``result.coverage(method, "coefficients")``.
 
     Returns
     -------
@@ -594,12 +619,19 @@ def coverage_study(
     if model == "auto":
         model = ties if ties in ("davidson", "rao-kupper") else "half"
     exact = (ties, model) in _EXACT
+    feats = tuple(str(x) for x in (g.sim_kwargs.get("features") or {}))
+    beta = np.array([float(v) for v in (g.sim_kwargs.get("features") or {}).values()])
+    if feats and not exact:
+        raise ValueError(
+            f"features need a fitted tie model that matches the generator (ties={ties!r} "
+            f"is fitted exactly by fit_ties={'half' if ties in (None, 'symmetric') else ties!r})"
+        )
     seed = int(check_rng(rng).integers(0, 2**63 - 1))
     k = g.ratings.size
     iu, ju, cm = _all_pairs(k)
     uses_boot = any(m in BOOTSTRAP_METHODS for m in ms)
 
-    def one(s: int) -> tuple[Array, int, float]:
+    def one(s: int) -> tuple[Array, int, float, Array]:
         ss = _child(seed, s)
         g_sim, g_boot, g_rank = (np.random.default_rng(x) for x in ss.spawn(3))
         fit, redrawn = _fit_arena(g, model, g_sim)
@@ -610,6 +642,7 @@ def coverage_study(
         ptgt = tgt[iu] - tgt[ju]
         true_rank = point_ranks(tgt)
         out = np.full((len(ms), len(METRICS)), np.nan)
+        coef = np.full((len(ms), len(feats)), np.nan)
         boot = None
         boot_ranks: list[float] | None = None
         for i, m in enumerate(ms):
@@ -627,6 +660,9 @@ def coverage_study(
                     out[i, [2, 3, 6, 7]] = _rank_metrics(
                         _KindView(fit, kind), true_rank, level, g_rank
                     )
+                if feats:
+                    tab = fit.coefficient_table(level, kind=kind)  # type: ignore[attr-defined]
+                    coef[i] = (tab.ci_low <= beta) & (beta <= tab.ci_high)
             else:
                 if boot is None:
                     boot = bootstrap(fit, n_resamples=n_res, confidence_level=level, rng=g_boot)
@@ -639,7 +675,10 @@ def coverage_study(
                     if boot_ranks is None:
                         boot_ranks = _rank_metrics(boot, true_rank, level, g_rank)
                     out[i, [2, 3, 6, 7]] = boot_ranks
-        return out, redrawn, shift
+                if feats and m != "studentized":
+                    bci = boot.coefficient_interval(level, method=m)  # type: ignore[attr-defined]
+                    coef[i] = (bci.low <= beta) & (beta <= bci.high)
+        return out, redrawn, shift, coef
 
     results = _map(one, n_sim, jobs)
     per_sim = np.stack([r[0] for r in results])
@@ -662,6 +701,11 @@ def coverage_study(
         estimand_shift=max(r[2] for r in results),
         n_redrawn=sum(r[1] for r in results),
         seed=seed,
+        features=feats,
+        true_coefficients=readonly(beta) if feats else None,
+        per_simulation_coefficients=(
+            readonly(np.stack([r[3] for r in results])) if feats else None
+        ),
     )
 
 
