@@ -162,7 +162,8 @@ def check_features_identified(design: FeatureDesign, table: Array) -> None:
 
     The ratings and coefficients are identified (up to the common level of the ratings)
     exactly when the design ``[e_i - e_j | x]`` of the voted rows has rank ``K - 1 + p``;
-    checked on the weighted Gram matrix, scaled to unit diagonal.
+    checked on the features given the items (the Schur complement of the weighted Gram
+    matrix), scaled to unit diagonal.
     """
     k, p = design.n_items, design.n_features
     n_row = table.sum(axis=1)
@@ -175,13 +176,16 @@ def check_features_identified(design: FeatureDesign, table: Array) -> None:
             )
     z = design.matrix[used]
     gram = np.asarray((z.T @ sparse.diags(n_row[used]) @ z).toarray())
-    gram[:k, :k] += float(n_row.sum()) / k**2  # the common level of the ratings
-    s = 1.0 / np.sqrt(np.diag(gram))
-    ev, vec = np.linalg.eigh(gram * s[:, None] * s[None, :])
-    null = vec[:, ev < 1e-10 * max(1.0, float(ev.max()))]
+    # features given the items: the Schur complement of the (connected) Laplacian block
+    lap = gram[:k, :k] + float(n_row.sum()) / k**2  # plus the common level of the ratings
+    cross = gram[:k, k:]
+    schur = gram[k:, k:] - cross.T @ np.linalg.solve(lap, cross)
+    s = 1.0 / np.sqrt(np.diag(gram[k:, k:]))
+    ev, vec = np.linalg.eigh(schur * s[:, None] * s[None, :])
+    null = vec[:, ev < 1e-10]
     if null.shape[1] == 0:
         return
-    bad = [design.names[q] for q in range(p) if np.max(np.abs(null[k + q])) > 1e-6]
+    bad = [design.names[q] for q in range(p) if np.max(np.abs(null[q])) > 1e-6]
     raise FeatureError(
         f"the features {bad} are collinear (with each other or with the item ratings: a "
         "feature that is a fixed combination of which items play, or a side-A indicator "
