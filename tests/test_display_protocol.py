@@ -32,6 +32,7 @@ RESULT_CLASSES: tuple[type, ...] = (
     elosim.ContextualBradleyTerryResult,
     elosim.ContextualBootstrapResult,
     elosim.CoefficientsResult,
+    elosim.SubsetComparisonResult,
     elosim.GapTestResult,
     elosim.PairwiseGapTests,
     elosim.ReportedGapTest,
@@ -89,6 +90,9 @@ def _build(items: list[str]) -> dict[str, Any]:
         "ContextualBradleyTerryResult": cfit,
         "ContextualBootstrapResult": elosim.bootstrap(cfit, n_resamples=40, rng=1),
         "CoefficientsResult": cfit.coefficients,
+        "SubsetComparisonResult": elosim.compare_subsets(
+            votes, np.arange(n) % 2 == 0, gap=(items[0], items[1])
+        ),
         "BradleyTerryResult": fit,
         "BootstrapResult": boot,
         "GapTestResult": fit.gap_test(items[0], items[1]),

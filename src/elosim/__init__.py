@@ -31,6 +31,7 @@ from .inference.ranks import (
     rank_intervals_from_estimates,
 )
 from .inference.reported import ReportedGapTest, gap_test_from_reported, overlap_test_level
+from .inference.subsets import SubsetComparisonResult, compare_subsets, subset_fits
 from .models.contextual import CoefficientsResult, ContextualBradleyTerryResult, FeatureError
 from .models.features import home_advantage_features, style_features
 from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
@@ -96,6 +97,7 @@ __all__ = [
     "ReportedGapTest",
     "SimulatedPower",
     "SparseDataWarning",
+    "SubsetComparisonResult",
     "TopRobustnessResult",
     "TrueWinProbability",
     "Votes",
@@ -107,6 +109,7 @@ __all__ = [
     "bootstrap",
     "bradley_terry",
     "compare_elo_bt",
+    "compare_subsets",
     "coverage_study",
     "datasets",
     "gap_from_win_probability",
@@ -130,6 +133,7 @@ __all__ = [
     "simulated_gap_power",
     "simulated_power",
     "style_features",
+    "subset_fits",
     "top_robustness",
     "true_win_probability",
     "vote_influence",
