@@ -188,9 +188,7 @@ def test_bootstrap_is_reproducible_and_extends_the_same_stream(cluster):
     assert b1.n_not_converged == 0
     ci = b1.coefficient_interval()
     assert np.all(ci.low < fit.coefficients.estimate)
-    assert np.all(
-        fit.coefficients.estimate < ci.high
-    )
+    assert np.all(fit.coefficients.estimate < ci.high)
     assert "Feature coefficients" in b1.summary()
 
 
@@ -295,3 +293,41 @@ def test_displays_and_methods_text_state_the_features():
     assert fit.quasi_variances() is not None
     assert fit.rank_intervals(rng=1).items == fit.items
     assert fit.pairwise_gap_tests().to_frame().shape[0] == 6
+
+
+def test_bca_gap_tests_and_unsupported_paths_on_contextual_fits():
+    votes = _small_votes()
+    fit = elosim.bradley_terry(votes, features=["home", "length"], ties="rao-kupper")
+    for cluster in (None, True):
+        boot = elosim.bootstrap(fit, n_resamples=80, rng=2, cluster=cluster)
+        ci = boot.confidence_interval(method="bca")
+        assert np.all(ci.low < fit.ratings)
+        assert np.all(fit.ratings < ci.high)
+        assert boot.gap_test("i0", "i1").pvalue > 0
+    with pytest.raises(ValueError, match="studentized"):
+        boot.confidence_interval(method="studentized")
+    with pytest.raises(ValueError, match="vote-removal robustness works on plain fits only"):
+        elosim.votes_to_flip(fit, "i0", "i1")
+
+
+def test_prior_anchor_and_weights_with_features():
+    votes = _small_votes()
+    fit = elosim.bradley_terry(
+        votes, features="home", prior_strength=0.5, normalize="anchor", anchor="i0", offset=0.0
+    )
+    assert fit.ratings[0] == 0.0
+    assert fit.coefficients.estimate.shape == (1,)
+    w = elosim.Votes(
+        items=votes.items,
+        a=votes.a,
+        b=votes.b,
+        outcome=votes.outcome,
+        weight=np.full(votes.n_votes, 2.0),
+        covariates=votes.covariates,
+    )
+    fw = elosim.bradley_terry(w, features="home", covariance="model")
+    f1 = elosim.bradley_terry(votes, features="home", covariance="model")
+    np.testing.assert_allclose(fw.coefficients.estimate, f1.coefficients.estimate, atol=1e-8)
+    np.testing.assert_allclose(
+        fw.coefficients.standard_error * np.sqrt(2), f1.coefficients.standard_error, rtol=1e-6
+    )

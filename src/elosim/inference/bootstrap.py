@@ -405,10 +405,9 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         sum over its votes. ``a = sum(U^3) / (6 sum(U^2)^1.5)`` (Efron 1987).
         """
         cm = _contrast_matrix(contrasts, self.fit.items)
-        c = self.fit.votes.counts
         infl = self.fit._cell_influence(cm)
         if self._plan.cluster_matrix is None:
-            n = c.cell_count.astype(float)
+            n = self.fit._influence_cell_counts().astype(float)
             s2 = infl**2 @ n
             s3 = infl**3 @ n
         else:

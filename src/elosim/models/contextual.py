@@ -467,6 +467,10 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
             infl += proj[:, k : k + 1] * (des.cell_weight * cc[r, o])[None, :]
         return np.asarray(infl, dtype=np.float64)
 
+    def _influence_cell_counts(self) -> NDArray[np.int64]:
+        """Votes per design cell (the cells of :meth:`_cell_influence`)."""
+        return self._design.cell_count.astype(np.int64)
+
     def expected_wins(self) -> Array:
         """Expected points per item (wins plus half the ties) under the fit, features included."""
         des = self._design

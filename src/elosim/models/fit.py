@@ -385,6 +385,10 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             infl += proj[:, k : k + 1] * (c.cell_weight * cc[cp, co])[None, :]
         return np.asarray(infl, dtype=np.float64)
 
+    def _influence_cell_counts(self) -> NDArray[np.int64]:
+        """Votes per cell of :meth:`_cell_influence` (the count cells of the votes)."""
+        return self.votes.counts.cell_count
+
     def _theta_covariance(self, kind: str, cluster: ArrayLike | None = None) -> Array:
         bread = self._bread()
         if kind == "model":  # per vote of mean weight: invariant to the unit of the weights

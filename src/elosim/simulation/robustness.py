@@ -66,6 +66,12 @@ def _check_fit(result: Any) -> BradleyTerryResult:
             "result must be a BradleyTerryResult from elosim.bradley_terry; got "
             f"{type(result).__name__}"
         )
+    if getattr(result, "features", ()):
+        raise ValueError(
+            "vote-removal robustness works on plain fits only; this fit has features "
+            f"{list(result.features)} (refit without features=, or study the features' "  # type: ignore[attr-defined]
+            "influence with the bootstrap)"
+        )
     return result
 
 
