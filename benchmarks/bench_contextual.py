@@ -51,6 +51,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--resamples", type=int, default=1000)
     ap.add_argument("--arena-rank", action="store_true", help="also time arena-rank (needs it)")
+    ap.add_argument("--no-bootstrap", action="store_true", help="skip the bootstraps")
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "contextual.json"))
     args = ap.parse_args()
     warnings.simplefilter("ignore", elosim.ElosimWarning)
@@ -63,6 +64,12 @@ def main() -> None:
     out["design_rows"] = fit.design.n_rows
     out["beta_hat"] = fit.coefficients.estimate.tolist()
     out["beta_se_sandwich"] = fit.coefficients.standard_error.tolist()
+    if args.arena_rank:
+        out["arena_rank"] = run_arena_rank(votes, feats, fit)
+    if args.no_bootstrap:
+        print(json.dumps(out, indent=1))
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
+        return
     t0 = time.perf_counter()
     boot = elosim.bootstrap(fit, n_resamples=args.resamples, rng=0)
     out["bootstrap_seconds"] = time.perf_counter() - t0
@@ -78,8 +85,6 @@ def main() -> None:
     t0 = time.perf_counter()
     elosim.bootstrap(plain, n_resamples=args.resamples, rng=0)
     out["plain_bootstrap_seconds"] = time.perf_counter() - t0
-    if args.arena_rank:
-        out["arena_rank"] = run_arena_rank(votes, feats, fit)
     print(json.dumps(out, indent=1))
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
 
@@ -96,18 +101,30 @@ def run_arena_rank(votes: elosim.Votes, feats: dict[str, np.ndarray], fit) -> di
         "model_b": [votes.items[i] for i in votes.b],
         "winner": np.array(["model_a", "model_b", "tie"])[votes.outcome],
     })
-    for f in names:  # arena-rank takes per-side columns and builds (a - b) itself
-        df[f + "_a"] = feats[f]
-        df[f + "_b"] = 0.0
+    for f in names:  # the oriented differences, exactly as elosim uses them
+        df[f] = feats[f]
     res: dict[str, object] = {}
     t0 = time.perf_counter()
     ds = ContextualPairDataset.from_pandas(
-        df, feature_cols=[(f + "_a", f + "_b") for f in names], reweighted=False
+        df, feature_cols=names, reweighted=False, normalize_features=False
     )
-    model = ContextualBradleyTerry(n_competitors=len(votes.items), n_features=len(names), reg=0.0)
+    model = ContextualBradleyTerry(
+        n_competitors=len(ds.competitors), n_features=len(names), reg=0.0
+    )
     out = model.compute_ratings_and_cis(ds, significance_level=0.05)
     res["fit_and_sandwich_seconds"] = time.perf_counter() - t0
-    res["raw"] = {k: (v.tolist() if hasattr(v, "tolist") else str(v)) for k, v in out.items()}
+    theirs = dict(zip(list(out["competitors"]), np.asarray(out["ratings"]), strict=True))
+    ours = dict(zip(fit.items, fit.ratings, strict=True))
+    diff = np.array([theirs[x] - ours[x] for x in fit.items])
+    res["max_abs_rating_difference"] = float(np.max(np.abs(diff - diff.mean())))
+    res["coefficients"] = np.asarray(out["coeffs"]).tolist()
+    res["max_abs_coefficient_difference"] = float(
+        np.max(np.abs(np.asarray(out["coeffs"]) - fit.coefficients.estimate))
+    )
+    se_theirs = np.sqrt(np.asarray(out["variances"]))
+    se_ours = dict(zip(fit.items, fit.standard_error, strict=True))
+    ratio = np.array([se_theirs[list(out["competitors"]).index(x)] / se_ours[x] for x in fit.items])
+    res["rating_se_ratio_median"] = float(np.median(ratio))
     return res
 
 

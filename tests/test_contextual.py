@@ -331,3 +331,10 @@ def test_prior_anchor_and_weights_with_features():
     np.testing.assert_allclose(
         fw.coefficients.standard_error * np.sqrt(2), f1.coefficients.standard_error, rtol=1e-6
     )
+
+
+def test_tie_model_without_ties_is_refused_with_features():
+    votes = _small_votes()
+    dec = votes.select(votes.outcome != TIE)
+    with pytest.raises(ValueError, match="needs at least one tie"):
+        elosim.bradley_terry(dec, features="home", ties="davidson")

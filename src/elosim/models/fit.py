@@ -834,6 +834,17 @@ def bradley_terry(
             f"bias_reduction={bias_reduction!r} has its own solver (use solver='auto')"
         )
     norm_ = _make_normalization(normalize, anchor, offset, votes.items)
+    counts = votes.counts
+    table = counts.table()
+    k = votes.n_items
+    check_not_all_ties(table, ties)
+    if ties != "half":
+        n_ties = float(table[:, 2].sum())
+        if n_ties <= 0:
+            raise ValueError(
+                f"ties={ties!r} needs at least one tie to estimate its tie parameter, but the "
+                "votes have none; use ties='half' (identical to plain Bradley-Terry without ties)"
+            )
     if features is not None:  # contextual model (elosim.models.contextual), via its hook
         if solver not in ("auto", "newton"):
             raise ValueError(f"solver={solver!r} does not handle features; use solver='newton'")
@@ -850,17 +861,6 @@ def bradley_terry(
         return out_ctx
     if feature_penalty != 0.0:
         raise ValueError("feature_penalty is only used with features=...")
-    counts = votes.counts
-    table = counts.table()
-    k = votes.n_items
-    check_not_all_ties(table, ties)
-    if ties != "half":
-        n_ties = float(table[:, 2].sum())
-        if n_ties <= 0:
-            raise ValueError(
-                f"ties={ties!r} needs at least one tie to estimate its tie parameter, but the "
-                "votes have none; use ties='half' (identical to plain Bradley-Terry without ties)"
-            )
     penalised = ps > 0 or bias_reduction is not None
     check_estimable(votes, table, need_strong=not penalised)
     if 0 < ps < MIN_USEFUL_PRIOR:
