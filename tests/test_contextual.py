@@ -338,3 +338,11 @@ def test_tie_model_without_ties_is_refused_with_features():
     dec = votes.select(votes.outcome != TIE)
     with pytest.raises(ValueError, match="needs at least one tie"):
         elosim.bradley_terry(dec, features="home", ties="davidson")
+
+
+def test_profile_and_lr_are_refused_with_features():
+    fit = elosim.bradley_terry(_small_votes(), features="home")
+    with pytest.raises(ValueError, match="not available for fits with features"):
+        fit.confidence_interval(method="profile")
+    with pytest.raises(ValueError, match="not available for fits with features"):
+        fit.gap_test("i0", "i1", method="lr")

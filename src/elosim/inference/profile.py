@@ -287,6 +287,11 @@ def contrast_profile(
 # ---------------------------------------------------------------------------- on a fit
 def _profile(fit: Any, contrast: Array, key: str) -> ContrastProfile:
     """The (cached) profile of ``contrast @ lam`` for a fit."""
+    if getattr(fit, "features", ()):
+        raise ValueError(
+            "profile-likelihood intervals and likelihood-ratio gap tests are not available for "
+            "fits with features; use the Wald intervals (kind=...) or the bootstrap"
+        )
     cache: dict[str, Any] = fit._cache
     name = f"profile:{key}"
     if fit.n_items > DENSE_MAX_ITEMS:

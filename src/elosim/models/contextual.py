@@ -408,7 +408,7 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
         a, cc, _ = solvers.outcome_scores(self.ties, d, tau)
         return d, a, cc
 
-    def _meat(self, kind: str, cluster: ArrayLike | None) -> Array:
+    def _meat(self, kind: str, cluster: ArrayLike | None, *, as_sparse: bool = False) -> Any:
         des = self._design
         k = self.n_items
         d, a, cc = self._scores()
