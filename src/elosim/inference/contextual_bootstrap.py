@@ -35,6 +35,7 @@ from .._core.validation import check_choice, check_confidence_level, check_posit
 from ..models import solvers
 from ..models.contextual import ContextualBradleyTerryResult, _newton, layout
 from ..models.fit import ConfidenceInterval
+from ..models.inputs import weight_unit
 from .bootstrap import (
     METHODS,
     BootstrapResult,
@@ -76,8 +77,9 @@ class _Engine:
         self.zt = self.z.T.tocsr()
         self.bread = fit._bread()
         self.penalty = np.zeros(self.m)
-        self.penalty[:k] = fit.prior_strength
-        self.penalty[self.b0 :] = fit.feature_penalty
+        unit = weight_unit(fit.votes.counts)
+        self.penalty[:k] = fit.prior_strength * unit
+        self.penalty[self.b0 :] = fit.feature_penalty * unit
         self.regular = fit.prior_strength > 0
         self.n_votes = int(des.cell_count.sum())
         self.use_index_draw = des.n_cells * 4 > self.n_votes

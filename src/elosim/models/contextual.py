@@ -41,6 +41,7 @@ from .fit import (
     check_tie_model_estimable,
     tie_parameter,
 )
+from .inputs import weight_unit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -621,8 +622,9 @@ def fit_contextual(
             else math.log(math.log((1 + t) / (1 - t)))
         )
     penalty = np.zeros(m)
-    penalty[:k] = prior_strength
-    penalty[b0:] = pen
+    unit = weight_unit(votes.counts)  # penalties per vote of mean weight, as in the plain fit
+    penalty[:k] = prior_strength * unit
+    penalty[b0:] = pen * unit
     theta, ll, g, info, n_iter, converged = _newton(
         ties, design, table, theta0, penalty, tol=tol, max_iter=max_iter or 200
     )
@@ -648,7 +650,7 @@ def fit_contextual(
     tie_par = tie_se = None
     if ties != "half":
         inv = solvers.pseudo_inverse(info, k, prior_strength > 0)
-        tie_par, tie_se = tie_parameter(ties, float(theta[k]), float(inv[k, k]))
+        tie_par, tie_se = tie_parameter(ties, float(theta[k]), float(inv[k, k]) * unit)
     ratings.flags.writeable = False
     lam.flags.writeable = False
     return ContextualBradleyTerryResult(
