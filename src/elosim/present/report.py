@@ -51,6 +51,10 @@ __all__ = [
 ]
 
 _COVARIANCE_TEXT = {
+    "max": (
+        "the larger of the sandwich (Huber-White) and the quasi-likelihood model-based "
+        "covariance in every direction (honest for items with few votes)"
+    ),
     "model": "model-based (inverse Fisher information)",
     "sandwich": "sandwich (Huber-White, robust to model misspecification)",
     "cluster": "cluster-robust sandwich",
@@ -153,7 +157,7 @@ def interval_description(
     ...     ["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
     >>> fit = elosim.bradley_terry(votes)
     >>> interval_description(fit)
-    '95% Wald CI, sandwich covariance'
+    '95% Wald CI, max covariance'
     >>> boot = elosim.bootstrap(fit, n_resamples=50, rng=0)
     >>> interval_description(boot, 0.9, method="bca")
     '90% BCa bootstrap CI, 50 resamples'
@@ -295,9 +299,9 @@ def methods_text(
     Examples
     --------
     >>> import elosim
-    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
-    >>> print(methods_text(elosim.bradley_terry(votes), width=88)[:164])
-    Ratings were estimated by maximum likelihood under the Bradley-Terry model from 13
+    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
+    >>> print(methods_text(elosim.bradley_terry(votes), width=88)[:165])
+    Ratings were estimated by maximum likelihood under the Bradley-Terry model from 130
     pairwise votes (0 ties) on 3 items, counting each tie as half a win for each side
     """
     parts: list[str] = []
@@ -453,12 +457,12 @@ def result_table(
     Examples
     --------
     >>> import elosim
-    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
+    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
     >>> t = result_table(elosim.bradley_terry(votes))
     >>> list(t.columns)
     ['rank', 'item', 'rating', 'standard_error', 'ci_low', 'ci_high', 'n_votes']
     >>> t.notes
-    ('95% Wald CI, sandwich covariance',)
+    ('95% Wald CI, max covariance',)
     """
     f = f".{int(digits)}f"
     if hasattr(result, "_table"):  # results that know their own standard table
@@ -555,7 +559,7 @@ def result_markdown(result: Any, **options: Any) -> str:
     Examples
     --------
     >>> import elosim
-    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
     >>> print(result_markdown(fit).splitlines()[0])
     | rank | item | rating | standard_error | ci_low | ci_high | n_votes |
     """
@@ -571,7 +575,7 @@ def result_latex(
     Examples
     --------
     >>> import elosim
-    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
     >>> print(result_latex(fit).splitlines()[1])
     \\toprule
     """
@@ -588,7 +592,7 @@ def result_html(result: Any, *, max_rows: int = 60, **options: Any) -> str:
     Examples
     --------
     >>> import elosim
-    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
     >>> result_html(fit).startswith("<div")
     True
     """

@@ -22,6 +22,7 @@ from .common import (
     _emit_csv,
     _emit_json,
     _fit,
+    _interval_method,
     _interval_text,
     _load_votes,
     _one_line,
@@ -120,7 +121,7 @@ def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
     if fmt == "table":
         out.write(_settings_line(settings) + "\n" + _text_table(rows, args.confidence_level)
                   + "\n")
-        from ...models.fit import SPARSE_VOTES
+        from ..._core.sparse import SPARSE_VOTES
 
         few = fit.sparse_items()
         if few:
@@ -344,7 +345,7 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO) -> int:
         from .. import plot as plot_module
     except ImportError:
         plot_module = None  # type: ignore[assignment]
-    label = _interval_text(result, args.confidence_level, args.method)
+    label = _interval_text(result, args.confidence_level, _interval_method(args))
     if args.kind == "ratings":
         fig = Figure(figsize=(7.0, max(2.5, 0.22 * k + 1.2)), layout="constrained")
         ax = fig.subplots()
