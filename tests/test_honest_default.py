@@ -340,3 +340,24 @@ def test_sandwich_alone_undercovers_with_ties() -> None:
     se = math.sqrt(0.95 * 0.05 / reps)
     assert cov["diff_sandwich"] < 0.95 - 3 * se
     assert cov["diff"] > cov["diff_sandwich"]
+
+
+@pytest.mark.slow
+def test_with_a_prior_the_default_model_covariance_covers() -> None:
+    # issue 10: the remedy for "no finite estimate" (prior_strength=1.0) covered only ~86%
+    # with the sandwich; the default with a prior is now model-based (~99%)
+    rng = np.random.default_rng(935)
+    reps, z = 300, 1.959963984540054
+    hits = {"default": 0, "sandwich": 0}
+    for _ in range(reps):
+        votes, true = _arena_votes(rng, 5, 0.3)
+        fit = elosim.bradley_terry(votes, prior_strength=1.0)  # always finite
+        s, w = fit.n_items - 1, 4
+        err = fit.ratings[s] - fit.ratings[w] - (true[s] - true[w])
+        for key, kind in (("default", None), ("sandwich", "sandwich")):
+            v = fit.covariance(kind)
+            hits[key] += abs(err) <= z * math.sqrt(v[s, s] + v[w, w] - 2 * v[s, w])
+    se = math.sqrt(0.95 * 0.05 / reps)
+    assert fit.default_covariance == "model"
+    assert hits["default"] / reps >= 0.95 - 3 * se
+    assert hits["sandwich"] / reps < 0.95 - 3 * se
