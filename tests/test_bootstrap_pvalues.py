@@ -151,3 +151,13 @@ def test_studentized_cluster_bootstrap_counts_the_design_effect_once() -> None:
     # counting the design effect twice made it sqrt(4) = 2 times too wide (coverage ~100%)
     assert abs(cover - 0.95) <= 3 * se
     assert 0.85 < float(np.median(ratio)) < 1.2
+
+
+def test_report_tables_note_the_bounds(arena_boot: elosim.BootstrapResult) -> None:
+    from elosim.present.report import result_table
+
+    res = arena_boot.gap_test("gemini-2.5-pro", "gpt-4o-mini-2024-07-18", method="percentile")
+    notes = result_table(res).notes
+    assert any("1 p-value(s) at the resampling floor 0.0020" in n for n in notes)
+    wald = arena_boot.gap_test("gemini-2.5-pro", "gpt-4o-mini-2024-07-18", method="wald")
+    assert not any("resampling floor" in n for n in result_table(wald).notes)

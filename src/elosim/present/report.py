@@ -30,6 +30,7 @@ from .._core.format import (
     MINUS,
     format_count,
     format_number,
+    format_pvalue,
     level_text,
 )
 from .._core.table import Table, html_table, repr_line, to_latex, to_markdown
@@ -49,6 +50,19 @@ __all__ = [
     "to_latex",
     "to_markdown",
 ]
+
+def _bound_note(result: Any) -> tuple[str, ...]:
+    """A note for bootstrap p-values at their resampling floor (upper bounds, not values)."""
+    flags = getattr(result, "pvalue_is_bound", None)
+    n = 0 if flags is None else int(np.sum(np.asarray(flags, dtype=bool)))
+    if n == 0:
+        return ()
+    return (
+        f"{n} p-value(s) at the resampling floor {format_pvalue(result.pvalue_floor)}: no "
+        "replicate fell on the far side, so the true p-value may be smaller than shown "
+        "(pvalue_is_bound)",
+    )
+
 
 _COVARIANCE_TEXT = {
     "max": (
@@ -517,7 +531,7 @@ def result_table(
             f"{level_text(result.confidence_level)} CI per pair (unadjusted); "
             f"p-values adjusted: {result.adjust}; {result.alternative}; {result.method}"
         )
-        return Table(cols, fm, "Pairwise gap tests", (note,))
+        return Table(cols, fm, "Pairwise gap tests", (note, *_bound_note(result)))
     if hasattr(result, "item_a") and hasattr(result, "pvalue"):
         cols = {
             "item_a": [result.item_a], "item_b": [result.item_b], "gap": [result.gap],
@@ -528,7 +542,7 @@ def result_table(
         fm = {**dict.fromkeys(("gap", "standard_error", "ci_low", "ci_high"), f),
               "statistic": ".2f", "pvalue": "p"}
         note = f"{level_text(result.confidence_level)} CI; {result.alternative}; {result.method}"
-        return Table(cols, fm, "Gap test", (note,))
+        return Table(cols, fm, "Gap test", (note, *_bound_note(result)))
     if hasattr(result, "ordering_ratings") or hasattr(result, "quasi_se"):
         ratings = result.ratings
         if ratings is None:
