@@ -47,9 +47,10 @@ def warn_sparse(
         shown += f", ... ({len(few) - 8} more)"
     warnings.warn(
         f"{what} involves {len(few)} item(s) with fewer than {SPARSE_VOTES} votes: {shown}. "
-        "Their intervals and tests rest on few votes (asymptotic approximations are rough "
-        "there); the default covariance keeps them wide, but treat them as provisional, or "
-        f"drop them with votes.min_votes({SPARSE_VOTES}).",
+        "Their intervals and tests rest on few votes: the default Wald covariance keeps "
+        "them wide but is only approximate there; profile-likelihood intervals "
+        "(confidence_interval(method='profile'), gap_test(..., method='lr')) follow the "
+        f"likelihood; or drop them with votes.min_votes({SPARSE_VOTES}).",
         SparseDataWarning,
         stacklevel=stacklevel,
     )
