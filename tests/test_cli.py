@@ -632,10 +632,10 @@ def test_compare_two_vote_model_is_not_significant(capsys: pytest.CaptureFixture
 
 def test_compare_offers_every_bootstrap_method(capsys: pytest.CaptureFixture[str]) -> None:
     a, b = "gemini-2.5-pro", "gpt-4o-mini-2024-07-18"
-    from elosim.present.cli.options import METHODS
+    from elosim.present.cli.options import BOOTSTRAP_INTERVALS, METHODS
 
     assert "wald" in METHODS
-    for method in METHODS:
+    for method in (*BOOTSTRAP_INTERVALS, "wald"):
         code, out, err = run(capsys, "compare", *EX, a, b, "--bootstrap", "100", "--seed", "1",
                              "--method", method, "--format", "json")
         assert code == 0, err
@@ -661,3 +661,37 @@ def test_cli_covariance_reference_and_method_checks(capsys: pytest.CaptureFixtur
     assert "--covariance chooses the Wald covariance" in err
     code, out, _ = run(capsys, "fit", *EX, "--covariance", "model", "--format", "json")
     assert json.loads(out)["settings"]["method"] == "wald-model"
+
+
+def test_cli_offers_profile_lr_and_firth(
+    capsys: pytest.CaptureFixture[str], small_csv: str
+) -> None:
+    a, b = "qwen3-coder-480b-a35b-instruct", "gemini-2.5-pro"
+    code, out, _ = run(capsys, "compare", *EX, a, b, "--method", "lr", "--format", "json")
+    assert code == 0
+    res = json.loads(out)["gap_test"]
+    assert "likelihood" in res["method"].lower()
+    assert res["pvalue"] > 0.05
+    code, out, _ = run(capsys, "fit", small_csv, "--method", "profile", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["settings"]["method"] == "profile"
+    assert "profile-likelihood" in data["settings"]["description"]
+    fit = elosim.bradley_terry(elosim.read_votes(small_csv))
+    with pytest.warns(elosim.SparseDataWarning):
+        ci = fit.confidence_interval(method="profile")
+    for row in data["ratings"]:
+        i = fit.index(row["item"])
+        assert row["ci_low"] == pytest.approx(ci.low[i])
+        assert row["ci_high"] == pytest.approx(ci.high[i])
+    code, out, _ = run(capsys, "fit", small_csv, "--bias-reduction", "firth", "--format",
+                       "json")
+    assert code == 0
+    assert json.loads(out)["settings"]["method"] == "wald-model"
+    code, _, err = run(capsys, "fit", small_csv, "--method", "lr")
+    assert code == 2
+    assert "--method lr" in err
+    code, _, err = run(capsys, "compare", small_csv, "x", "y", "--method", "profile",
+                       "--bootstrap", "10")
+    assert code == 2
+    assert "likelihood method of the fit" in err

@@ -46,7 +46,7 @@ def _rating_rows(
     if hasattr(result, "bootstrap_distribution"):
         ci = result.confidence_interval(level, method=method)
     else:
-        ci = result.confidence_interval(level)
+        ci = result.confidence_interval(level, method=method or "wald")
     se = np.asarray(result.standard_error, dtype=float)
     order = np.argsort(-fit.ratings, kind="stable")
     n_votes = fit.votes.votes_per_item
@@ -171,7 +171,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         result = _bootstrap(args, fit, seed)
     res = result.gap_test(
         a, b, alternative=args.alternative, confidence_level=args.confidence_level,
-        method=args.method if args.bootstrap is not None else None,
+        method=args.method,
     )
     row = {
         "item_a": res.item_a, "item_b": res.item_b, "gap": res.gap,

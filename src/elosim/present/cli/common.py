@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ...inference.bootstrap import BootstrapResult
     from ...models.fit import BradleyTerryResult
 from .options import (
+    BOOTSTRAP_INTERVALS,
     EXIT_USAGE,
     Anchor,
     CLIError,
@@ -103,16 +104,27 @@ def _load_votes(args: argparse.Namespace) -> Votes:
 
 
 def _interval_method(args: argparse.Namespace) -> str | None:
-    """The bootstrap interval method (``--method wald`` is a gap-test method only)."""
+    """The bootstrap interval method (``wald``, ``profile`` and ``lr`` are not)."""
     method: str | None = args.method
-    return None if method == "wald" else method
+    return method if method in BOOTSTRAP_INTERVALS else None
 
 
 def _check_model_options(args: argparse.Namespace) -> None:
-    if args.method is not None and args.bootstrap is None:
+    if args.method in BOOTSTRAP_INTERVALS and args.bootstrap is None:
         raise CLIError(
             "--method chooses a bootstrap interval; add --bootstrap N (Wald intervals "
             "have no method; choose their covariance with --covariance)", EXIT_USAGE,
+        )
+    if args.method in ("profile", "lr") and args.bootstrap is not None:
+        raise CLIError(
+            f"--method {args.method} is a likelihood method of the fit; drop --bootstrap N",
+            EXIT_USAGE,
+        )
+    wants = {"profile": ("fit",), "lr": ("compare",)}
+    if args.method in wants and args.command not in wants[args.method]:
+        raise CLIError(
+            "--method profile gives rating intervals (fit); --method lr "
+            f"gives a gap test (compare); not available for {args.command}", EXIT_USAGE,
         )
     if args.covariance is not None and args.bootstrap is not None:
         raise CLIError(
@@ -152,6 +164,7 @@ def _fit(args: argparse.Namespace, votes: Votes) -> BradleyTerryResult:
             votes, ties=args.ties, prior_strength=args.prior_strength,
             normalize="anchor", anchor=anchor.item, offset=anchor.rating,
             covariance=getattr(args, "covariance", None),
+            bias_reduction=getattr(args, "bias_reduction", None),
         )
     reference = getattr(args, "reference", None)
     if isinstance(reference, list):
@@ -162,6 +175,7 @@ def _fit(args: argparse.Namespace, votes: Votes) -> BradleyTerryResult:
         votes, ties=args.ties, prior_strength=args.prior_strength,
         offset=1000.0 if offset is None else offset, reference_items=reference,
         covariance=getattr(args, "covariance", None),
+        bias_reduction=getattr(args, "bias_reduction", None),
     )
 
 
@@ -216,10 +230,16 @@ def _settings(
         "normalization": fit.normalization.describe(fit.items),
         "confidence_level": args.confidence_level,
         "interval": "bootstrap" if boot else "wald",
-        "method": (args.method or "percentile") if boot else f"wald-{fit.default_covariance}",
+        "method": (args.method or "percentile") if boot else (
+            "profile" if args.method == "profile" else f"wald-{fit.default_covariance}"
+        ),
         "n_resamples": args.bootstrap if boot else None,
         "seed": seed,
-        "description": _interval_text(result, args.confidence_level, _interval_method(args)),
+        "description": (
+            f"{100 * args.confidence_level:.10g}% profile-likelihood CI"
+            if not boot and args.method == "profile"
+            else _interval_text(result, args.confidence_level, _interval_method(args))
+        ),
         "version": __version__,
     }
 

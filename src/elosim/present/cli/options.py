@@ -20,7 +20,8 @@ PROG = "elosim"
 EXAMPLES = ("lmarena-140k", "international-football", "baseball", "icehockey", "epl-football")
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 TIES = ("half", "davidson", "rao-kupper")
-METHODS = ("percentile", "basic", "bca", "studentized", "wald")
+METHODS = ("percentile", "basic", "bca", "studentized", "wald", "profile", "lr")
+BOOTSTRAP_INTERVALS = ("percentile", "basic", "bca", "studentized")
 COVARIANCES = ("max", "model", "sandwich")
 ALTERNATIVES = ("two-sided", "greater", "less")
 DESIGNS = ("head-to-head", "common-opponents", "round-robin")
@@ -235,6 +236,11 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         "> 0 gives finite ratings when an item never lost or never won)",
     )
     g.add_argument(
+        "--bias-reduction", choices=("firth",), default=None,
+        help="firth: Jeffreys-penalised likelihood (Firth 1993), finite even when an item "
+        "never lost or never won",
+    )
+    g.add_argument(
         "--confidence-level", type=_unit_open, default=0.95, metavar="LEVEL",
         help="confidence level of the intervals (default 0.95)",
     )
@@ -244,9 +250,10 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--method", choices=METHODS,
-        help="bootstrap method (needs --bootstrap): percentile (default for intervals and "
-        "compare), basic, bca, studentized, or wald (bootstrap standard error; gap tests "
-        "only, the default for the p-value matrix)",
+        help="with --bootstrap: percentile (default for intervals and compare), basic, bca, "
+        "studentized, or wald (bootstrap standard error; gap tests only, the default for "
+        "the p-value matrix); without: wald (default), profile (profile-likelihood rating "
+        "intervals, fit) or lr (likelihood-ratio gap test, compare)",
     )
     g.add_argument(
         "--covariance", choices=COVARIANCES, default=None,
