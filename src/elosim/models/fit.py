@@ -29,7 +29,6 @@ from .._core.validation import (
     check_base,
     check_choice,
     check_confidence_level,
-    check_item,
     check_positive_int,
     check_real,
     check_scale_offset,
@@ -151,7 +150,7 @@ def _reference_indices(votes: Votes, reference_items: Any) -> tuple[int, ...]:
         ) from None
     if not chosen:
         raise ValueError("reference_items must name at least one item")
-    idx = tuple(sorted({check_item(votes.items, x, "reference_items") for x in chosen}))
+    idx = tuple(sorted({resolve_item(votes.items, x, "reference_items") for x in chosen}))
     return idx
 
 
