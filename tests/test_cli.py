@@ -75,7 +75,11 @@ def test_help_and_version_in_process(capsys: pytest.CaptureFixture[str]) -> None
 def test_fit_example_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "fit", *EX)
     assert code == 0, err
-    assert err == ""
+    # the 2-vote model: one SparseDataWarning line naming it (issue 10)
+    (warn,) = err.splitlines()
+    assert warn.startswith("elosim: warning: confidence_interval involves 1 item(s) with fewer")
+    assert "'qwen3-coder-480b-a35b-instruct' (2 votes)" in warn
+    assert "--min-votes 20" in warn
     lines = out.splitlines()
     settings = lines[0]
     for part in ("135,624 votes", "53 items", "ties: half", "95% Wald CI", "seed: n/a"):
@@ -98,12 +102,15 @@ def test_fit_example_bootstrap_warns_in_one_line(capsys: pytest.CaptureFixture[s
     assert "seed: 1" in settings
     assert out.splitlines()[2].split()[1] == "gemini-2.5-pro"
     assert len(out.splitlines()) == 2 + 3 + 1  # + the sparse-item note
-    # the 2-vote model makes some resamples degenerate: one warning line, in CLI terms
+    # the 2-vote model makes some resamples degenerate: one warning line, in CLI terms, and
+    # one line for its few votes
     warns = [ln for ln in err.splitlines() if ln]
-    assert len(warns) == 1
+    assert len(warns) == 2
     assert warns[0].startswith("elosim: warning: ")
     assert "qwen3-coder-480b-a35b-instruct" in warns[0]
     assert "--min-votes N" in warns[0]
+    assert "unreliable" in warns[0]
+    assert "fewer than 20 votes: 'qwen3-coder-480b-a35b-instruct'" in warns[1]
     code, _, err = run(capsys, "--quiet", "fit", *EX, "--bootstrap", "50", "--seed", "1")
     assert code == 0
     assert err == ""
@@ -136,7 +143,8 @@ def test_fit_unseeded_bootstrap_prints_its_seed(
 def test_fit_csv_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "fit", *EX, "--format", "csv")
     assert code == 0
-    assert err == ""
+    assert err.count("elosim: warning: ") == 1  # the 2-vote model
+    assert "qwen3-coder-480b-a35b-instruct" in err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == list(cli.RATING_COLUMNS)
     assert len(rows) == 53
@@ -155,7 +163,7 @@ def test_fit_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["settings"]["n_votes"] == 135_624
     assert data["settings"]["n_items"] == 53
     assert data["settings"]["confidence_level"] == 0.9
-    assert data["settings"]["method"] == "wald-sandwich"
+    assert data["settings"]["method"] == "wald-max"  # the default covariance (issue 10)
     assert data["settings"]["seed"] is None
     assert [r["rank"] for r in data["ratings"]] == [1, 2, 3, 4, 5]
     assert data["ratings"][0]["item"] == "gemini-2.5-pro"
@@ -231,13 +239,15 @@ def test_compare_formats_alternative_and_bootstrap(
 
 # ---------------------------------------------------------------------------- power
 def test_power_votes_needed(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "power", "--gap", "1")
+    code, out, _ = run(capsys, "power", "--gap", "1", "--variance", "parity")
     assert code == 0
     assert out.splitlines()[0] == "votes needed: 947,450"
+    code, out, _ = run(capsys, "power", "--gap", "1")  # default: variance at the gap
+    assert out.splitlines()[0] == "votes needed: 947,458"
     code, out, _ = run(capsys, "power", "--gap", "20", "--design", "common-opponents",
-                       "--format", "json")
+                       "--variance", "parity", "--format", "json")
     assert json.loads(out)["n_votes"] == 9475
-    code, out, _ = run(capsys, "power", "--gap", "20", "--tie-rate", "0.2")
+    code, out, _ = run(capsys, "power", "--gap", "20", "--tie-rate", "0.2", "--variance", "parity")
     assert "1,895" in out
 
 
@@ -245,7 +255,7 @@ def test_power_power_and_detectable_gap(capsys: pytest.CaptureFixture[str]) -> N
     _, out, _ = run(capsys, "power", "--gap", "10", "--votes", "1000", "--format", "json")
     assert json.loads(out)["power"] == pytest.approx(elosim.power(10, 1000))
     _, out, _ = run(capsys, "power", "--votes", "10000")
-    assert out.startswith("minimum detectable gap: 9.73 Elo points")
+    assert out.startswith("minimum detectable gap: 9.74 Elo points")  # variance at the gap
     code, out, _ = run(capsys, "power", "--gap", "5", "--design", "round-robin",
                        "--n-items", "10")
     assert code == 0
@@ -604,3 +614,84 @@ def test_progress_bar_render_and_throttle() -> None:
     bar.close()
     bar.close()  # idempotent
     assert tty.getvalue().count("\n") == 1
+
+
+# ---------------------------------------------------------------------------- issue 10
+def test_compare_two_vote_model_is_not_significant(capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = "qwen3-coder-480b-a35b-instruct", "gemini-2.5-pro"
+    code, out, err = run(capsys, "compare", *EX, a, b, "--format", "json")
+    assert code == 0
+    res = json.loads(out)["gap_test"]
+    assert res["pvalue"] > 0.05
+    assert res["method"] == "Wald, max covariance"
+    assert f"gap_test('{a}', '{b}') involves 1 item(s)" in err
+    code, out, _ = run(capsys, "compare", *EX, a, b, "--covariance", "sandwich", "--format",
+                       "json")
+    assert json.loads(out)["gap_test"]["pvalue"] < 1e-40
+
+
+def test_compare_offers_every_bootstrap_method(capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = "gemini-2.5-pro", "gpt-4o-mini-2024-07-18"
+    from elosim.present.cli.options import BOOTSTRAP_INTERVALS, METHODS
+
+    assert "wald" in METHODS
+    for method in (*BOOTSTRAP_INTERVALS, "wald"):
+        code, out, err = run(capsys, "compare", *EX, a, b, "--bootstrap", "100", "--seed", "1",
+                             "--method", method, "--format", "json")
+        assert code == 0, err
+        res = json.loads(out)["gap_test"]
+        assert res["pvalue"] < 0.05
+        assert ("bootstrap standard error" in res["method"]) == (method == "wald")
+    _, out, _ = run(capsys, "compare", *EX, a, b, "--bootstrap", "100", "--seed", "1")
+    assert "p < 0.020" in out  # at the floor 2 / 101: printed as a bound
+
+
+def test_cli_covariance_reference_and_method_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "fit", *EX, "--reference", "well-measured", "--format", "json")
+    assert code == 0
+    assert "52 reference item(s)" in json.loads(out)["settings"]["normalization"]
+    code, _, err = run(capsys, "fit", *EX, "--reference", "nope")
+    assert code == 1
+    assert "--reference: unknown item 'nope'" in err
+    code, _, err = run(capsys, "fit", *EX, "--bootstrap", "20", "--method", "wald")
+    assert code == 2
+    assert "--method wald applies to gap tests" in err
+    code, _, err = run(capsys, "fit", *EX, "--bootstrap", "20", "--covariance", "model")
+    assert code == 2
+    assert "--covariance chooses the Wald covariance" in err
+    code, out, _ = run(capsys, "fit", *EX, "--covariance", "model", "--format", "json")
+    assert json.loads(out)["settings"]["method"] == "wald-model"
+
+
+def test_cli_offers_profile_lr_and_firth(
+    capsys: pytest.CaptureFixture[str], small_csv: str
+) -> None:
+    a, b = "qwen3-coder-480b-a35b-instruct", "gemini-2.5-pro"
+    code, out, _ = run(capsys, "compare", *EX, a, b, "--method", "lr", "--format", "json")
+    assert code == 0
+    res = json.loads(out)["gap_test"]
+    assert "likelihood" in res["method"].lower()
+    assert res["pvalue"] > 0.05
+    code, out, _ = run(capsys, "fit", small_csv, "--method", "profile", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["settings"]["method"] == "profile"
+    assert "profile-likelihood" in data["settings"]["description"]
+    fit = elosim.bradley_terry(elosim.read_votes(small_csv))
+    with pytest.warns(elosim.SparseDataWarning):
+        ci = fit.confidence_interval(method="profile")
+    for row in data["ratings"]:
+        i = fit.index(row["item"])
+        assert row["ci_low"] == pytest.approx(ci.low[i])
+        assert row["ci_high"] == pytest.approx(ci.high[i])
+    code, out, _ = run(capsys, "fit", small_csv, "--bias-reduction", "firth", "--format",
+                       "json")
+    assert code == 0
+    assert json.loads(out)["settings"]["method"] == "wald-model"
+    code, _, err = run(capsys, "fit", small_csv, "--method", "lr")
+    assert code == 2
+    assert "--method lr" in err
+    code, _, err = run(capsys, "compare", small_csv, "x", "y", "--method", "profile",
+                       "--bootstrap", "10")
+    assert code == 2
+    assert "likelihood method of the fit" in err

@@ -82,7 +82,7 @@ def test_plot_ratings_artists_match_the_result(which, fit, boot) -> None:  # typ
     label = ax.get_xlabel()
     assert "90%" in label
     if which == "fit":
-        assert label == "Elo rating (90% Wald CI, sandwich covariance)"
+        assert label == "Elo rating (90% Wald CI, max covariance)"  # the default covariance
     else:
         assert label == "Elo rating (90% percentile bootstrap CI, 300 resamples)"
 

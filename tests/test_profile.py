@@ -46,12 +46,18 @@ def _rows(ref: Any, votes: elosim.Votes) -> tuple[Any, Any, Any]:
 CASES = [("half", 0.0, 11), ("davidson", 0.3, 12), ("rao-kupper", 0.3, 13), ("half", 0.3, 14)]
 
 
+def sparse():  # type: ignore[no-untyped-def]
+    """These fits have items with fewer than 20 votes: every answer warns (issue 10)."""
+    return pytest.warns(elosim.SparseDataWarning, match="fewer than 20 votes")
+
+
 # ------------------------------------------------------------------ independent code
 @pytest.mark.parametrize(("ties", "tie_rate", "seed"), CASES)
 def test_gap_interval_and_pvalue_match_independent_profile(ties, tie_rate, seed, ref):
     votes = _random_votes(seed, tie_rate)
     fit = elosim.bradley_terry(votes, ties=ties)
-    res = fit.gap_test("m1", "m3", method="lr")
+    with sparse():
+        res = fit.gap_test("m1", "m3", method="lr")
     ri, rj, ro = _rows(ref, votes)
     contrast = np.zeros(K)
     contrast[1], contrast[3] = 1.0, -1.0
@@ -82,7 +88,8 @@ def test_rating_intervals_match_independent_profile_under_each_normalisation(
     votes = _random_votes(seed, tie_rate)
     ri, rj, ro = _rows(ref, votes)
     f_mean = elosim.bradley_terry(votes, ties=ties)
-    ci = f_mean.confidence_interval(method="profile")
+    with sparse():
+        ci = f_mean.confidence_interval(method="profile")
     i = 2
     contrast = -np.full(K, 1.0 / K)
     contrast[i] += 1.0
@@ -91,7 +98,8 @@ def test_rating_intervals_match_independent_profile_under_each_normalisation(
     assert ci.low[i] == pytest.approx(1000.0 + f * lo, abs=1e-5)
     assert ci.high[i] == pytest.approx(1000.0 + f * hi, abs=1e-5)
     f_anchor = elosim.bradley_terry(votes, ties=ties, normalize="anchor", anchor="m0", offset=0)
-    ca = f_anchor.confidence_interval(method="profile")
+    with sparse():
+        ca = f_anchor.confidence_interval(method="profile")
     contrast = np.zeros(K)
     contrast[i], contrast[0] = 1.0, -1.0
     lo, hi, _, _ = ref.profile_interval(ties, ri, rj, ro, K, contrast)
@@ -106,9 +114,12 @@ def test_gap_interval_does_not_depend_on_normalisation_or_order():
     votes = _random_votes(11, 0.0)
     f1 = elosim.bradley_terry(votes)
     f2 = elosim.bradley_terry(votes, normalize="anchor", anchor="m4", offset=1500)
-    r1 = f1.gap_test("m1", "m3", method="lr")
-    r2 = f2.gap_test("m1", "m3", method="lr")
-    r3 = f1.gap_test("m3", "m1", method="lr")
+    with sparse():
+        r1 = f1.gap_test("m1", "m3", method="lr")
+    with sparse():
+        r2 = f2.gap_test("m1", "m3", method="lr")
+    with sparse():
+        r3 = f1.gap_test("m3", "m1", method="lr")
     assert (r1.ci_low, r1.ci_high) == pytest.approx((r2.ci_low, r2.ci_high), abs=1e-6)
     assert (r3.ci_low, r3.ci_high) == pytest.approx((-r1.ci_high, -r1.ci_low), abs=1e-6)
     assert r3.pvalue == pytest.approx(r1.pvalue)
@@ -145,14 +156,17 @@ def test_one_sided_infinite_where_an_item_won_everything(penalty, ref):
     a, b, o = zip(*UNBEATEN, strict=True)
     votes = elosim.Votes.from_arrays(list(a), list(b), list(o), items=list("abcd"))
     fit = elosim.bradley_terry(votes, **penalty)
-    res = fit.gap_test("a", "b", method="lr")
+    with sparse():
+        res = fit.gap_test("a", "b", method="lr")
     assert res.ci_high == math.inf
     assert math.isfinite(res.ci_low)
     assert res.ci_low < res.gap
-    flipped = fit.gap_test("b", "a", method="lr")
+    with sparse():
+        flipped = fit.gap_test("b", "a", method="lr")
     assert flipped.ci_low == -math.inf
     assert flipped.ci_high == pytest.approx(-res.ci_low)
-    ci = fit.confidence_interval(method="profile")
+    with sparse():
+        ci = fit.confidence_interval(method="profile")
     assert ci.high[0] == math.inf
     assert np.all(np.isfinite(ci.high[1:]))
     # under mean normalisation a's divergence drags the mean, so no other rating is
@@ -160,7 +174,8 @@ def test_one_sided_infinite_where_an_item_won_everything(penalty, ref):
     assert math.isfinite(ci.low[0])
     assert np.all(ci.low[1:] == -math.inf)
     anchored = elosim.bradley_terry(votes, normalize="anchor", anchor="b", **penalty)
-    ca = anchored.confidence_interval(method="profile")
+    with sparse():
+        ca = anchored.confidence_interval(method="profile")
     assert ca.high[0] == math.inf
     assert np.all(np.isfinite(ca.high[1:]))
     assert np.all(np.isfinite(ca.low))

@@ -60,7 +60,8 @@ def test_small_formatters() -> None:
 
 
 def test_interval_description(fit, boot) -> None:  # type: ignore[no-untyped-def]
-    assert report.interval_description(fit) == "95% Wald CI, sandwich covariance"
+    assert report.interval_description(fit) == "95% Wald CI, max covariance"  # the default
+    assert report.interval_description(fit, kind="sandwich") == "95% Wald CI, sandwich covariance"
     assert report.interval_description(fit, 0.9, kind="model") == "90% Wald CI, model covariance"
     assert report.interval_description(boot) == "95% percentile bootstrap CI, 200 resamples"
     assert report.interval_description(boot, method="bca").startswith("95% BCa bootstrap")
@@ -179,7 +180,8 @@ def test_result_html_escapes_item_names() -> None:
     evil = "<script>alert(1)</script>"
     votes = elosim.Votes.from_counts([evil, "b", "c"], [[0, 5, 4], [3, 0, 5], [2, 4, 0]])
     fit = elosim.bradley_terry(votes)
-    out = report.result_html(fit)
+    with pytest.warns(elosim.SparseDataWarning, match="14 votes"):
+        out = report.result_html(fit)
     assert evil not in out
     assert "&lt;script&gt;" in out
     assert "95% Wald CI" in out

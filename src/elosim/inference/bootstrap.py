@@ -29,6 +29,7 @@ from .._core.errors import DegenerateBootstrapWarning, NoFiniteEstimateError
 from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
+from .._core.sparse import warn_sparse_result
 from .._core.validation import (
     check_choice,
     check_confidence_level,
@@ -41,6 +42,7 @@ from ..models import solvers
 from ..models.batch import BatchProblem
 from ..models.fit import BradleyTerryResult, ConfidenceInterval
 from ..models.inputs import weight_unit
+from ..models.max_covariance import pearson_dispersion
 from ..models.sparse_batch import SparseBatchProblem
 from .memory import block_size, check_bootstrap_memory
 from .resample import MultinomialSampler, poisson_counts
@@ -55,6 +57,10 @@ METHODS = ("percentile", "basic", "bca", "studentized")
 RESAMPLING = ("multinomial", "poisson")
 _BLOCK = 64  # replicates drawn from one random stream and fitted together
 _MAX_REDRAWS = 20
+#: Items redrawn in at least this share of resample draws get flagged as unreliable: the
+#: conditioning on estimability then removes that much mass from one tail, about as much
+#: as a 95% interval's tail error budget can absorb.
+DEGENERATE_RATE_LIMIT = 0.01
 
 
 def _contrast_matrix(contrasts: ArrayLike, items: tuple[str, ...]) -> Array:
@@ -309,6 +315,13 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         return self.fit.ratings
 
     @property
+    def degenerate_rate(self) -> dict[str, float]:
+        """Per item (most affected first), the share of all resample draws that had no
+        finite estimate because of it and were redrawn; items at 1% or more have
+        unreliable bootstrap intervals (see :func:`bootstrap`)."""
+        return degenerate_rates(self.degenerate_items, self.n_resamples + self.n_degenerate)
+
+    @property
     def n_resamples(self) -> int:
         return int(self.bootstrap_distribution.shape[1])
 
@@ -347,7 +360,27 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             acceleration from the empirical influence values of the estimating equations
             (no jackknife refits). ``"studentized"``: bootstrap-t with per-replicate
             standard errors (the same replicates refitted once, from their stored seeds).
+
+        Warns
+        -----
+        SparseDataWarning
+            Some items have fewer than 20 votes (named in the message).
+
+        Notes
+        -----
+        Where each method is (and is not) accurate: ``docs/explanation/bootstrap-intervals.md``.
+        In short, all four are fine for items with a few hundred votes; for items with
+        5-20 votes none reaches its nominal level (resamples without a finite estimate are
+        redrawn, which cuts off a tail; see :attr:`degenerate_rate`), and the fit's Wald
+        interval with the default ``"max"`` covariance is the one to use there.
         """
+        out = self._item_interval(confidence_level, method)
+        warn_sparse_result(self, what="confidence_interval", stacklevel=3)
+        return out
+
+    def _item_interval(
+        self, confidence_level: float | None, method: str | None
+    ) -> ConfidenceInterval:
         return self.contrast_interval(
             np.eye(self.fit.n_items), confidence_level=confidence_level, method=method
         )
@@ -390,7 +423,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             high = np.array([np.quantile(d, q) for d, q in zip(dist, ah, strict=True)])
             return ConfidenceInterval(low, high)
         # studentized (bootstrap-t)
-        se_hat = np.sqrt(np.einsum("ij,jk,ik->i", cm, self.fit.covariance(), cm))
+        se_hat = self.studentizing_standard_errors(cm)
         se_rep = self.replicate_standard_errors(cm)
         with np.errstate(divide="ignore", invalid="ignore"):
             t = (dist - est[:, None]) / se_rep
@@ -418,11 +451,44 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             out = np.where(s2 > 0, s3 / (6.0 * s2**1.5), 0.0)
         return np.asarray(out)
 
+    def _studentizing_kind(self) -> str:
+        """The standard error used on both sides of the bootstrap-t pivot.
+
+        ``"model"`` or ``"max"`` as the fit's default; the vote-level ``"sandwich"`` for a
+        sandwich or cluster default. A cluster-robust standard error is not recomputed per
+        replicate: the cluster resampling already puts the design effect into the spread of
+        ``t* = (g* - g) / se*``, so dividing by a vote-level ``se*`` and multiplying back by
+        the same vote-level ``se`` counts it once (a cluster ``se`` there would count it
+        twice and make the interval ``sqrt(deff)`` too wide).
+        """
+        kind = self.fit.default_covariance
+        return kind if kind in ("model", "max") else "sandwich"
+
+    def studentizing_standard_errors(self, contrasts: ArrayLike) -> Array:
+        """Standard errors of contrasts on the full data, of the same kind as
+        :meth:`replicate_standard_errors` (``"max"``: per contrast, the larger of the
+        sandwich and the dispersion-scaled model-based standard error)."""
+        cm = np.atleast_2d(np.asarray(contrasts, dtype=float))
+        fit = self.fit
+        kind = self._studentizing_kind()
+
+        def var(c: str) -> Array:
+            return np.asarray(np.einsum("ij,jk,ik->i", cm, fit.covariance(c), cm))
+
+        if kind == "max":
+            v = np.maximum(var("sandwich"), fit.dispersion * var("model"))
+        else:
+            v = var(kind)
+        out: Array = np.sqrt(np.clip(v, 0.0, None))
+        return out
+
     def replicate_standard_errors(self, contrasts: ArrayLike) -> Array:
         """Per-replicate standard errors of contrasts (for the studentized interval).
 
         Each replicate is regenerated from its stored seed (identical counts) and its
-        covariance computed with the fit's default kind (model, or sandwich otherwise).
+        standard errors computed like :meth:`studentizing_standard_errors` on the full data
+        (model-based, vote-level sandwich, or per contrast the larger of the sandwich and the
+        replicate's dispersion times the model-based one).
         """
         cm = np.atleast_2d(np.asarray(contrasts, dtype=float))
         key = "se:" + cm.tobytes().hex()[:64] + str(cm.shape)
@@ -441,7 +507,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         lm = fit.normalization.matrix(k)
         wc = fit.elo_factor * (cm @ lm)  # (n_contrasts, K)
         out = np.empty((cm.shape[0], self.n_resamples))
-        sandwich = fit.default_covariance != "model"
+        kind = self._studentizing_kind()
         theta_all = self._cache.get("theta")
         for reps in _chunks(range(self.n_resamples), self._plan.block):
             cells, table, _, _ = _draw_tables(fit, self._plan, problem, reps)
@@ -458,15 +524,19 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             bread = np.linalg.inv(info)
             if not problem.regular:
                 bread[:, :k, :k] -= (1.0 / (lvl * k))[:, None, None]
-            if sandwich:
-                meat = _batch_meat(problem, theta, tsq)
-                cov = bread @ meat @ bread
-            else:
-                cov = bread
-            cov_l = cov[:, :k, :k]
-            out[:, reps.start : reps.stop] = np.sqrt(
-                np.maximum(np.einsum("ci,rij,cj->cr", wc, cov_l, wc), 0.0)
-            )
+            var = np.zeros((cm.shape[0], len(reps)))
+            if kind != "model":
+                cov = bread @ _batch_meat(problem, theta, tsq) @ bread
+                var = np.einsum("ci,rij,cj->cr", wc, cov[:, :k, :k], wc)
+            if kind != "sandwich":
+                scale = np.ones(len(reps))
+                if kind == "max" and fit.ties == "half":
+                    lam = theta[:, :k]
+                    d = lam[:, c.pair_i] - lam[:, c.pair_j]
+                    scale = np.asarray(pearson_dispersion(table, d, k))
+                var_m = scale[None, :] * np.einsum("ci,rij,cj->cr", wc, bread[:, :k, :k], wc)
+                var = np.maximum(var, var_m)
+            out[:, reps.start : reps.stop] = np.sqrt(np.maximum(var, 0.0))
         self._cache[key] = out
         return out
 
@@ -530,7 +600,8 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         from .._core.format import require_pandas
 
         pandas = require_pandas("BootstrapResult.to_frame")
-        ci = self.confidence_interval(confidence_level, method=method)
+        ci = self._item_interval(confidence_level, method)
+        warn_sparse_result(self, what="to_frame", stacklevel=3)
         se = self.standard_error
         r = self.fit.ratings
         order = np.argsort(-r, kind="stable")
@@ -554,7 +625,8 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         """Fixed-width leaderboard with bootstrap intervals and the settings used."""
         level = self.confidence_level if confidence_level is None else confidence_level
         meth = method or self.method
-        ci = self.confidence_interval(level, method=meth)
+        ci = self._item_interval(level, meth)
+        warn_sparse_result(self, what="summary", stacklevel=3)
         head = [
             "Bootstrap of a Bradley-Terry fit (Elo scale)",
             f"  votes: {self.fit.n_votes:,}   items: {self.fit.n_items}   ties: {self.fit.ties}",
@@ -669,15 +741,30 @@ def _compute(
     return dist, redraws, culprits, int(np.count_nonzero(~conv))
 
 
+def degenerate_rates(culprits: dict[str, int], n_draws: int) -> dict[str, float]:
+    """Per item, the share of all resample draws that were redrawn because of it."""
+    return {k: v / n_draws for k, v in sorted(culprits.items(), key=lambda kv: -kv[1])}
+
+
 def _warn(redraws: int, culprits: dict[str, int], n: int, n_nc: int) -> None:
     if redraws:
-        top = sorted(culprits, key=lambda x: -culprits[x])[:5]
+        rates = degenerate_rates(culprits, n + redraws)
+        bad = [k for k, r in rates.items() if r >= DEGENERATE_RATE_LIMIT]
+        shown = ", ".join(f"{k!r} {100 * r:.1f}%" for k, r in list(rates.items())[:5])
+        unreliable = (
+            f" For {bad[:5]}{' ...' if len(bad) > 5 else ''} the rate is at least "
+            f"{100 * DEGENERATE_RATE_LIMIT:g}% of draws: one tail of their bootstrap "
+            "distribution is cut off, so their bootstrap intervals (every method) and gap "
+            "tests are unreliable; use the Wald intervals of the fit (default covariance) "
+            "for them, drop them (votes.min_votes(n)) or pass prior_strength > 0."
+            if bad
+            else " Intervals are conditional on estimability."
+        )
         warnings.warn(
             f"{redraws} bootstrap resample draw(s) had no finite estimate (an item with no win "
-            f"or no loss in the resample, mostly {top}) and were redrawn, keeping {n} estimable "
-            "resamples; intervals are "
-            "conditional on estimability. Items with so few votes have unreliable intervals: "
-            "consider votes.min_votes(n) or prior_strength > 0.",
+            f"or no loss in the resample; share of draws per item: {shown}, see "
+            f"BootstrapResult.degenerate_rate) and were redrawn, keeping {n} estimable "
+            f"resamples.{unreliable}",
             DegenerateBootstrapWarning,
             stacklevel=3,
         )
@@ -761,7 +848,9 @@ def bootstrap(
         Some resamples had no finite MLE (an item with no win or no loss in the resample:
         the ComparIA "-3800 Elo" problem). Rule: such resamples are redrawn (from the same
         replicate's stream), counted in ``n_degenerate`` and attributed to the items at
-        fault in ``degenerate_items``; intervals are then conditional on estimability. Fits
+        fault in ``degenerate_items`` (as shares of draws in ``degenerate_rate``); intervals
+        are then conditional on estimability. Items redrawn in 1% or more of the draws are
+        named as unreliable: a tail of their distribution is cut off. Fits
         with ``prior_strength > 0`` are always finite and never redrawn.
 
     Examples

@@ -38,7 +38,11 @@ def pct(level: float) -> str:
     return f"{100 * level:.10g}%"
 
 
-def fmt_p(p: float) -> str:
+def fmt_p(p: float, bound: bool = False) -> str:
+    """A p-value for display; ``bound=True`` (a resampling p-value at its floor) gives
+    ``"<x"``: the Monte-Carlo p-value cannot go lower, the true one may."""
+    if bound and math.isfinite(p):
+        return "<" + fmt_p(p)
     if not math.isfinite(p):
         return "nan"
     if p == 0:
@@ -221,6 +225,8 @@ def bootstrap_gaps(
         return {
             "gap": gap, "standard_error": se, "statistic": stat, "pvalue": p,
             "ci_low": np.asarray(lo), "ci_high": np.asarray(hi),
+            "pvalue_is_bound": np.zeros(gap.shape, dtype=bool),
+            "pvalue_floor": np.zeros_like(gap),
         }, text
     # p-values by test inversion: the smallest alpha whose interval excludes 0
     if meth == "percentile":
@@ -239,10 +245,11 @@ def bootstrap_gaps(
         denom = np.maximum(1.0 + acc * w, 1e-12)
         p_greater = np.asarray(norm.cdf(w / denom - z0))
         p_less = 1.0 - p_greater
+        # no replicate on the far side of 0: the proportion was clipped at 1 / (2B)
+        clipped = (u <= 0.5 / b) | (u >= 1 - 0.5 / b)
     else:  # studentized
         cm = contrast_rows(est.size, ia, ib)
-        cov = np.asarray(result.fit.covariance(), dtype=float)
-        se_hat = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", cm, cov, cm), 0.0, None))
+        se_hat = np.asarray(result.studentizing_standard_errors(cm), dtype=float)
         se_rep = np.asarray(result.replicate_standard_errors(cm), dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             t_rep = (dist - gap[:, None]) / se_rep
@@ -250,11 +257,19 @@ def bootstrap_gaps(
         le, ge = tail_counts(t_rep, t_obs)
         p_greater, p_less = ge, le
     p = combine(p_greater, p_less, alternative)
+    floor = (1.0 if alternative != "two-sided" else 2.0) / (b + 1.0)
+    if meth == "bca":
+        bound = clipped & (p <= 0.5 * (1.0 if alternative != "two-sided" else 2.0))
+        floor_arr = np.where(bound, p, floor)
+    else:
+        bound = p <= floor * (1.0 + 1e-9)
+        floor_arr = np.full_like(gap, floor)
     lo, hi = bootstrap_interval(result, dist, gap, ia, ib, meth, level, alternative)
     text = f"bootstrap {meth}, {b:,} resamples"
     return {
         "gap": gap, "standard_error": se, "statistic": stat, "pvalue": p,
-        "ci_low": lo, "ci_high": hi,
+        "ci_low": lo, "ci_high": hi, "pvalue_is_bound": np.asarray(bound, dtype=bool),
+        "pvalue_floor": np.asarray(floor_arr, dtype=float),
     }, text
 
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from .._core import hooks
 from .._core.results import DisplayMethods
+from .._core.sparse import warn_sparse_result
 from .._core.validation import check_choice, check_confidence_level, check_result
 
 if TYPE_CHECKING:
@@ -70,7 +71,15 @@ class GapTestResult(DisplayMethods):
     alternative : {"two-sided", "greater", "less"}
         ``"greater"``: H1 ``R_a > R_b`` ("is A above B?").
     method : str
-        E.g. ``"Wald, sandwich covariance"`` or ``"bootstrap percentile, 1,000 resamples"``.
+        E.g. ``"Wald, max covariance"`` or ``"bootstrap percentile, 1,000 resamples"``.
+    pvalue_is_bound : bool
+        True when a bootstrap test-inversion p-value sits at its resampling floor: no
+        replicate fell on the far side, so the true p-value may be smaller than
+        :attr:`pvalue` (displayed as ``p <x``). Always False for Wald tests.
+    pvalue_floor : float
+        The smallest p-value the method can report: ``1 / (B + 1)`` one-sided and
+        ``2 / (B + 1)`` two-sided for test inversion with ``B`` resamples (BCa: the
+        p-value at its clipped tail proportion); 0 for Wald tests.
     """
 
     item_a: str
@@ -84,12 +93,15 @@ class GapTestResult(DisplayMethods):
     pvalue: float
     alternative: str
     method: str
+    pvalue_is_bound: bool = False
+    pvalue_floor: float = 0.0
 
     def __repr__(self) -> str:
         return (
             f"<GapTestResult: {self.item_a!r} - {self.item_b!r} = {self.gap:.1f} "
             f"({pct(self.confidence_level)} CI {self.ci_low:.1f} to {self.ci_high:.1f}), "
-            f"p = {fmt_p(self.pvalue)} ({self.alternative}; {self.method})>"
+            f"p {'< ' if self.pvalue_is_bound else '= '}{fmt_p(self.pvalue)} ({self.alternative}; "
+            f"{self.method})>"
         )
 
     @property
@@ -119,8 +131,15 @@ class GapTestResult(DisplayMethods):
                 f"  gap ({self.item_a} - {self.item_b}): {self.gap:.2f}"
                 f"   SE {self.standard_error:.2f}",
                 f"  {pct(self.confidence_level)} CI: {self.ci_low:.2f} to {self.ci_high:.2f}",
-                f"  statistic {self.statistic:.3f}, p = {fmt_p(self.pvalue)}"
-                f" ({self.alternative})",
+                f"  statistic {self.statistic:.3f}, "
+                f"p {'< ' if self.pvalue_is_bound else '= '}{fmt_p(self.pvalue)}"
+                f" ({self.alternative})"
+                + (
+                    "; at the resampling floor: no replicate on the far side, so the p-value"
+                    " is not known more precisely (use more resamples or method='wald')"
+                    if self.pvalue_is_bound
+                    else ""
+                ),
                 f"  method: {self.method}",
                 f"Conclusion: {self.conclusion()}.",
             ]
@@ -160,19 +179,21 @@ def gap_test(
         ``"greater"`` tests H1 ``R_a > R_b`` ("is A above B?"); ``"less"`` H1 ``R_a < R_b``.
     confidence_level : float
         Level of the reported interval; "significant" means ``p < 1 - confidence_level``.
-    kind : {"model", "sandwich", "cluster"}, optional
-        Covariance for a fit (default: the fit's default). Not used with a bootstrap.
+    kind : {"max", "model", "sandwich", "cluster"}, optional
+        Covariance for a fit (default: the fit's default, ``"max"`` unless a prior or Firth
+        penalty is used). Not used with a bootstrap.
     method : {"percentile", "basic", "bca", "studentized", "wald", "lr"}, optional
         For a fit: ``"wald"`` (the default) or ``"lr"``, a likelihood-ratio test with a
         profile-likelihood interval (exact likelihood for Davidson, Rao-Kupper and votes
         without ties; quasi-likelihood with Pearson dispersion for half-win ties; one end
         infinite where an item won or lost every vote; see
         :func:`elosim.inference.profile.lr_gaps`). For a bootstrap result: the bootstrap
-        method (default: the bootstrap result's ``method``). The interval methods
-        give test-inversion p-values, which can never be smaller than ``1 / (B + 1)``;
-        ``"wald"`` uses ``z = gap / SE`` with the bootstrap standard error of the gap and a
-        normal reference, whose continuous p-values suit multiplicity adjustments over many
-        pairs.
+        method (default: the bootstrap result's ``method``). The interval methods give
+        test-inversion p-values, which can never be smaller than ``1 / (B + 1)``
+        (``2 / (B + 1)`` two-sided): at that floor the result says so
+        (``pvalue_is_bound``, displayed as ``p <x``). ``"wald"`` uses ``z = gap / SE`` with
+        the bootstrap standard error of the gap and a normal reference, whose continuous
+        p-values suit multiplicity adjustments over many pairs.
 
     Returns
     -------
@@ -187,6 +208,11 @@ def gap_test(
     ValueError
         ``a == b``; bad ``alternative``, ``confidence_level`` or ``method``; ``kind`` given
         with a bootstrap result.
+
+    Warns
+    -----
+    SparseDataWarning
+        ``a`` or ``b`` has fewer than 20 votes (named in the message).
 
     Notes
     -----
@@ -211,13 +237,13 @@ def gap_test(
     >>> import elosim
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
-    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
     >>> fit = elosim.bradley_terry(votes, covariance="model")
     >>> res = gap_test(fit, "D", "A")
     >>> round(res.gap, 1), round(res.standard_error, 1)
-    (220.0, 157.7)
+    (220.0, 49.9)
     >>> res.conclusion()
-    'the data cannot tell D from A at the 5% level'
+    'D is above A at the 5% level'
     """
     check_choice(alternative, "alternative", ALTERNATIVES)
     level = check_confidence_level(confidence_level)
@@ -249,6 +275,7 @@ def gap_test(
             )
         est, cov, text = analytic_parts(result, kind, [ia, ib])
         out = wald_gaps(est, cov, [0], [1], alternative=alternative, confidence_level=level)
+    warn_sparse_result(result, [ia, ib], what=f"gap_test({items[ia]!r}, {items[ib]!r})")
     return GapTestResult(
         item_a=items[ia],
         item_b=items[ib],
@@ -261,4 +288,6 @@ def gap_test(
         pvalue=float(out["pvalue"][0]),
         alternative=alternative,
         method=text,
+        pvalue_is_bound=bool(out["pvalue_is_bound"][0]) if "pvalue_is_bound" in out else False,
+        pvalue_floor=float(out["pvalue_floor"][0]) if "pvalue_floor" in out else 0.0,
     )

@@ -367,7 +367,12 @@ def profile_confidence_interval(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
     >>> fit = elosim.bradley_terry(votes)
-    >>> ci = fit.confidence_interval(method="profile")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     ci = fit.confidence_interval(method="profile")
+    >>> caught[0].category.__name__  # every item here has fewer than 20 votes
+    'SparseDataWarning'
     >>> [round(float(x)) for x in ci.low], [round(float(x)) for x in ci.high]
     ([714, 843, 734, 949], [1101, 1179, 1098, 1395])
     """

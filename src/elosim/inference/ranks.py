@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._core import hooks
 from .._core.resources import check_memory
 from .._core.results import DisplayMethods
+from .._core.sparse import warn_sparse_result
 from .._core.validation import check_confidence_level, check_positive_int, check_result, check_rng
 
 if TYPE_CHECKING:
@@ -285,11 +286,17 @@ def rank_intervals(
     n_draws : int
         Normal draws for the critical value (analytic fits).
     rng : None, int, SeedSequence or Generator
-    kind : {"model", "sandwich", "cluster"}, optional
+    kind : {"max", "model", "sandwich", "cluster"}, optional
+        Covariance of a fit (default: the fit's default, ``"max"`` without a prior).
 
     Returns
     -------
     RankSetResult
+
+    Warns
+    -----
+    SparseDataWarning
+        Some items have fewer than 20 votes (named in the message).
 
     References
     ----------
@@ -302,10 +309,10 @@ def rank_intervals(
     >>> import elosim
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
-    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
     >>> sets = rank_intervals(elosim.bradley_terry(votes), simultaneous=True, rng=0)
     >>> sets.rank_low.tolist(), sets.rank_high.tolist()
-    ([1, 1, 1, 1], [4, 4, 4, 4])
+    ([2, 1, 2, 1], [4, 4, 4, 2])
     """
     check_result(result)
     level = check_confidence_level(confidence_level)
@@ -337,6 +344,7 @@ def rank_intervals(
         est, null, difference_sd=sd, confidence_level=level, simultaneous=simultaneous,
         stepdown=stepdown,
     )
+    warn_sparse_result(result, what="rank_intervals")
     return RankSetResult(
         items=items,
         ratings=est,
@@ -499,9 +507,9 @@ def lmarena_rank(
     >>> import elosim
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
-    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
     >>> lmarena_rank(elosim.bradley_terry(votes)).rank_low.tolist()
-    [1, 1, 1, 1]
+    [2, 2, 2, 1]
     """
     check_result(result)
     level = check_confidence_level(confidence_level)

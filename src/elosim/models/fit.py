@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -23,6 +24,7 @@ from .._core.errors import (
 from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
+from .._core.sparse import SPARSE_VOTES, warn_sparse
 from .._core.validation import (
     check_base,
     check_choice,
@@ -37,6 +39,7 @@ from ..data.votes import Votes
 from . import firth, solvers
 from .inputs import MAX_INIT_SPREAD, MIN_USEFUL_PRIOR, check_not_all_ties, weight_unit
 from .lazy_covariance import LazyCovariance
+from .max_covariance import larger_covariance, pearson_dispersion
 from .sparse import InformationSolver, information_matrix, newton_sparse
 
 if TYPE_CHECKING:
@@ -45,11 +48,9 @@ if TYPE_CHECKING:
 __all__ = ["BradleyTerryResult", "ConfidenceInterval", "bradley_terry"]
 
 Array = NDArray[np.float64]
-COVARIANCE_KINDS = ("model", "sandwich", "cluster")
+COVARIANCE_KINDS = ("max", "model", "sandwich", "cluster")
 BIAS_REDUCTIONS = ("firth",)
 INTERVAL_METHODS = ("wald", "profile")
-#: Items with fewer votes than this are flagged in summaries (intervals unreliable).
-SPARSE_VOTES = 20
 #: ``solver="auto"`` uses dense Newton up to this many items, sparse Newton above.
 DENSE_MAX_ITEMS = 1000
 #: Sparse fits with more items than this keep a lazy covariance (no dense K x K matrix).
@@ -67,21 +68,26 @@ class ConfidenceInterval(NamedTuple):
 class Normalization:
     """How the arbitrary level of the ratings is fixed.
 
-    ``kind="mean"``: the mean rating equals ``offset``. ``kind="anchor"``: item ``anchor``
-    has rating ``offset`` (a *reference item* is an anchor at ``offset=0``).
-    Differences between ratings, their standard errors and gap tests never depend on
-    the normalisation; an individual rating's standard error and interval do.
+    ``kind="mean"``: the mean rating equals ``offset`` (the mean over the ``reference``
+    items only, when given). ``kind="anchor"``: item ``anchor`` has rating ``offset`` (a
+    *reference item* is an anchor at ``offset=0``). Differences between ratings, their
+    standard errors and gap tests never depend on the normalisation; an individual
+    rating's standard error and interval do.
     """
 
     kind: str
     offset: float
     anchor: int | None = None
+    reference: tuple[int, ...] | None = None
 
     def matrix(self, n_items: int) -> Array:
         """The linear map ``L`` with ``ratings = offset + factor * L @ log_strength``."""
         eye = np.eye(n_items)
         if self.kind == "mean":
-            return eye - 1.0 / n_items
+            if self.reference is None:
+                return eye - 1.0 / n_items
+            eye[:, list(self.reference)] -= 1.0 / len(self.reference)
+            return eye
         assert self.anchor is not None
         eye[:, self.anchor] -= 1.0
         return eye
@@ -100,7 +106,9 @@ class Normalization:
     def apply(self, lam: Array, factor: float) -> Array:
         """Ratings from log-strengths (works on the last axis, for batches too)."""
         arr = np.asarray(lam, dtype=np.float64)
-        if self.kind == "mean" or self.anchor is None:
+        if self.kind == "mean" and self.reference is not None:
+            centred = arr - arr[..., list(self.reference)].mean(axis=-1, keepdims=True)
+        elif self.kind == "mean" or self.anchor is None:
             centred = arr - arr.mean(axis=-1, keepdims=True)
         else:
             centred = arr - arr[..., [self.anchor]]
@@ -108,21 +116,65 @@ class Normalization:
         return out
 
     def describe(self, items: tuple[str, ...]) -> str:
+        if self.kind == "mean" and self.reference is not None:
+            return (
+                f"mean rating of {len(self.reference)} reference item(s) fixed at "
+                f"{self.offset:g}"
+            )
         if self.kind == "mean":
             return f"mean rating fixed at {self.offset:g}"
         assert self.anchor is not None
         return f"{items[self.anchor]!r} anchored at {self.offset:g}"
 
 
+def _reference_indices(votes: Votes, reference_items: Any) -> tuple[int, ...]:
+    """Positions of the reference items (``"well-measured"``: those with enough votes)."""
+    if isinstance(reference_items, str):
+        if reference_items != "well-measured":
+            raise ValueError(
+                "reference_items must be a sequence of item labels or 'well-measured' (the "
+                f"items with at least {SPARSE_VOTES} votes); got {reference_items!r}"
+            )
+        idx = tuple(int(i) for i in np.flatnonzero(votes.votes_per_item >= SPARSE_VOTES))
+        if not idx:
+            raise ValueError(
+                f"reference_items='well-measured': no item has {SPARSE_VOTES} or more votes"
+            )
+        return idx
+    try:
+        chosen = list(reference_items)
+    except TypeError:
+        raise TypeError(
+            "reference_items must be a sequence of item labels or 'well-measured'; got "
+            f"{type(reference_items).__name__}"
+        ) from None
+    if not chosen:
+        raise ValueError("reference_items must name at least one item")
+    idx = tuple(sorted({resolve_item(votes.items, x, "reference_items") for x in chosen}))
+    return idx
+
+
 def _make_normalization(
-    normalize: str, anchor: str | int | None, offset: float, items: tuple[str, ...]
+    normalize: str,
+    anchor: str | int | None,
+    offset: float,
+    votes: Votes,
+    reference_items: Any = None,
 ) -> Normalization:
+    items = votes.items
     check_choice(normalize, "normalize", ("mean", "anchor"))
     off = check_real(offset, "offset")
     if normalize == "mean":
         if anchor is not None:
             raise ValueError("anchor is only used with normalize='anchor'")
-        return Normalization("mean", off)
+        if reference_items is None:
+            return Normalization("mean", off)
+        ref = _reference_indices(votes, reference_items)
+        return Normalization("mean", off, reference=None if len(ref) == len(items) else ref)
+    if reference_items is not None:
+        raise ValueError(
+            "reference_items is only used with normalize='mean' (the mean over those items)"
+        )
     if anchor is None:
         raise ValueError("normalize='anchor' needs anchor=<item label>")
     return Normalization("anchor", off, resolve_item(items, anchor, "anchor"))
@@ -442,12 +494,19 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
 
         Parameters
         ----------
-        kind : {"model", "sandwich", "cluster"}, optional
-            ``"model"``: inverse Fisher information of the fitted model. ``"sandwich"``:
-            Huber-White ``H^-1 B H^-1``, valid when the model is misspecified (e.g. half-win
-            ties). ``"cluster"``: cluster-robust sandwich summing scores within clusters
-            (``votes.cluster`` or ``cluster=``), with the ``G / (G - 1)`` correction.
-            Defaults to :attr:`default_covariance`.
+        kind : {"max", "model", "sandwich", "cluster"}, optional
+            ``"max"`` (the default without a prior): the smallest covariance that is at
+            least the sandwich and at least the model-based covariance scaled by the
+            quasi-likelihood :attr:`dispersion`, in every direction (so for every rating
+            and every difference). It keeps items with few votes honest, where the sandwich
+            alone can collapse, and costs well-measured items at most a few percent.
+            ``"model"``: inverse Fisher information of the fitted model (the default with
+            ``prior_strength > 0``). ``"sandwich"``: Huber-White ``H^-1 B H^-1``, valid for
+            large samples when the model is misspecified (e.g. half-win ties), but too small
+            for items with few votes. ``"cluster"``: cluster-robust sandwich summing scores
+            within clusters (``votes.cluster`` or ``cluster=``), with the ``G / (G - 1)``
+            correction. Defaults to :attr:`default_covariance`. See
+            ``docs/explanation/covariance.md``.
         cluster : array, optional
             One cluster id per vote, overriding ``votes.cluster``.
 
@@ -464,10 +523,15 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         if cluster is None and key in self._cache:
             return np.array(self._cache[key], dtype=np.float64)
         k = self.n_items
-        cov = self._theta_covariance(kind, cluster)[:k, :k]
-        lm = self.normalization.matrix(k)
-        res: Array = self.elo_factor**2 * (lm @ cov @ lm.T)
-        res = 0.5 * (res + res.T)
+        if kind == "max":
+            res = larger_covariance(
+                self.covariance("sandwich"), self.dispersion * self.covariance("model")
+            )
+        else:
+            cov = self._theta_covariance(kind, cluster)[:k, :k]
+            lm = self.normalization.matrix(k)
+            res = self.elo_factor**2 * (lm @ cov @ lm.T)
+            res = 0.5 * (res + res.T)
         if cluster is None:
             self._cache[key] = res
         return np.array(res, dtype=np.float64)
@@ -476,6 +540,26 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         cov: Any = self.covariance(kind)
         diag = cov.diagonal() if isinstance(cov, LazyCovariance) else np.diag(cov)
         return np.asarray(np.clip(diag, 0.0, None), dtype=np.float64)
+
+    @property
+    def dispersion(self) -> float:
+        """Quasi-likelihood dispersion used by the ``"max"`` covariance (at most 1).
+
+        With ``ties="half"``, Pearson's statistic over its degrees of freedom,
+        ``min(1, X^2 / (N - K + 1))`` (McCullagh & Nelder 1989, section 9.2): a tie scored ½
+        varies less than a win or a loss, so the model-based covariance overstates the
+        variance by about ``1 / dispersion``. Exactly 1 for the Davidson and Rao-Kupper
+        likelihoods, which model the ties.
+        """
+        if "dispersion" not in self._cache:
+            phi = 1.0
+            if self.ties == "half":
+                c = self.votes.counts
+                lam = self._theta[: self.n_items]
+                d = lam[c.pair_i] - lam[c.pair_j]
+                phi = pearson_dispersion(c.table(), d, self.n_items)
+            self._cache["dispersion"] = phi
+        return float(self._cache["dispersion"])
 
     @property
     def standard_error(self) -> Array:
@@ -491,7 +575,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         ----------
         confidence_level : float
             Two-sided level.
-        kind : {"model", "sandwich", "cluster"}, optional
+        kind : {"max", "model", "sandwich", "cluster"}, optional
             Covariance of the Wald interval (default :attr:`default_covariance`).
         method : {"wald", "profile"}
             ``"wald"``: ``rating +/- z * SE``. ``"profile"``: profile-likelihood intervals
@@ -504,6 +588,12 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         -------
         ConfidenceInterval
             ``low`` and ``high`` arrays aligned with :attr:`items`.
+
+        Warns
+        -----
+        SparseDataWarning
+            Some items have fewer than ``elosim._core.sparse.SPARSE_VOTES`` (20) votes
+            (named in the message).
         """
         check_choice(method, "method", INTERVAL_METHODS)
         if method == "profile":
@@ -515,7 +605,17 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
             out: ConfidenceInterval = hooks.call(
                 "profile_confidence_interval", self, confidence_level=confidence_level
             )
-            return out
+        else:
+            out = self._wald_interval(confidence_level, kind)
+        self._warn_sparse("confidence_interval")
+        return out
+
+    def _warn_sparse(self, what: str, involved: ArrayLike | None = None) -> None:
+        warn_sparse(
+            self.items, self.votes.votes_per_item, involved, what=what, stacklevel=4
+        )
+
+    def _wald_interval(self, confidence_level: float, kind: str | None) -> ConfidenceInterval:
         level = check_confidence_level(confidence_level)
         z = norm.ppf(0.5 + level / 2)
         se = np.sqrt(self._variances(kind))
@@ -591,7 +691,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         from .._core.format import require_pandas
 
         pandas = require_pandas("BradleyTerryResult.to_frame")
-        ci = self.confidence_interval(confidence_level, kind=kind)
+        ci = self._wald_interval(confidence_level, kind)
+        self._warn_sparse("to_frame")
         se = np.sqrt(self._variances(kind))
         order = np.argsort(-self.ratings, kind="stable")
         df: pd.DataFrame = pandas.DataFrame(
@@ -632,7 +733,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         """Fixed-width text: the fit's settings and the leaderboard with Wald intervals."""
         level = check_confidence_level(confidence_level)
         kind = kind or self.default_covariance
-        ci = self.confidence_interval(level, kind=kind)
+        ci = self._wald_interval(level, kind)
+        self._warn_sparse("summary")
         se = np.sqrt(self._variances(kind))
         pct = f"{100 * level:g}%"
         head = [
@@ -679,9 +781,10 @@ def bradley_terry(
     normalize: str = "mean",
     anchor: str | int | None = None,
     offset: float = 1000.0,
+    reference_items: Sequence[str | int] | str | None = None,
     scale: float = 400.0,
     base: float = 10.0,
-    covariance: str = "sandwich",
+    covariance: str | None = None,
     solver: str = "auto",
     tol: float = 1e-10,
     max_iter: int | None = None,
@@ -713,13 +816,25 @@ def bradley_terry(
         Intervals of individual ratings depend on this choice; differences do not.
     anchor : str, optional
         The anchor item for ``normalize="anchor"``.
+    reference_items : sequence of str, or "well-measured", optional
+        With ``normalize="mean"``: fix the mean rating of these items only (default: all
+        items). ``"well-measured"`` takes the items with at least 20 votes. A mean over all
+        items carries every sparse item's large uncertainty into every rating's interval
+        (a K-th of it each); normalising on well-measured items keeps their intervals as
+        tight as their own votes allow. Differences and gap tests are unaffected.
     offset : float
         The mean rating, or the anchor's rating.
     scale, base : float
         ``scale`` rating points per factor ``base`` in the odds (Elo: 400 and 10); ``base``
         must exceed 1 (a base below 1 would turn the leaderboard upside down).
-    covariance : {"sandwich", "model", "cluster"}
-        Default kind used by :attr:`BradleyTerryResult.standard_error` and the intervals.
+    covariance : {"max", "model", "sandwich", "cluster"}, optional
+        Default kind used by :attr:`BradleyTerryResult.standard_error`, the intervals, gap
+        tests and rank sets (see :meth:`BradleyTerryResult.covariance`). Default: ``"max"``
+        (the larger of the sandwich and the dispersion-scaled model-based covariance, which
+        stays honest for items with few votes), or ``"model"`` when ``prior_strength > 0``
+        (the sandwich around a prior's posterior mode covers only about 86% in simulations;
+        the model-based covariance covers at least the nominal level there), and also with
+        ``bias_reduction="firth"``.
     solver : {"auto", "newton", "sparse", "newman", "mm"}
         ``"newton"``: damped Newton on the observed information (all tie models);
         ``"sparse"``: the same Newton steps with the information kept sparse and solved by
@@ -805,12 +920,15 @@ def bradley_terry(
         )
     check_choice(ties, "ties", solvers.TIE_MODELS)
     check_choice(solver, "solver", ("auto", "newton", "sparse", "newman", "mm"))
+    ps = check_real(prior_strength, "prior_strength", minimum=0)
+    if covariance is None:
+        # a penalty (Gaussian prior or Jeffreys/Firth): model-based, as R's BTm(br = TRUE)
+        covariance = "model" if ps > 0 or bias_reduction is not None else "max"
     check_choice(covariance, "covariance", COVARIANCE_KINDS)
     if bias_reduction is not None:
         check_choice(bias_reduction, "bias_reduction", BIAS_REDUCTIONS)
     if covariance == "cluster" and votes.cluster is None:
         raise ValueError("covariance='cluster' needs votes built with cluster ids")
-    ps = check_real(prior_strength, "prior_strength", minimum=0)
     scale, offset = check_scale_offset(scale, offset)
     base = check_base(base)
     tol = check_tolerance(tol)
@@ -833,7 +951,7 @@ def bradley_terry(
             f"solver={solver!r} computes the maximum-likelihood estimate only; "
             f"bias_reduction={bias_reduction!r} has its own solver (use solver='auto')"
         )
-    norm_ = _make_normalization(normalize, anchor, offset, votes.items)
+    norm_ = _make_normalization(normalize, anchor, offset, votes, reference_items)
     counts = votes.counts
     table = counts.table()
     k = votes.n_items

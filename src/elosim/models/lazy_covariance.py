@@ -5,7 +5,11 @@ of the ratings of any set ``S`` of items needs only ``|S|`` sparse solves with t
 information matrix ``H``: with ``W = f C L`` (rows: the items' unit vectors ``C``, the
 normalisation map ``L`` and the Elo factor ``f``) and ``Z = H^+ W^T``, the model-based
 covariance is ``W Z``, the sandwich ``Z^T B Z`` (``B`` the sparse meat) and the cluster
-sandwich ``(G Z)^T (G Z) G / (G - 1)`` (``G`` the sparse per-cluster scores).
+sandwich ``(G Z)^T (G Z) G / (G - 1)`` (``G`` the sparse per-cluster scores). The default
+``"max"`` kind takes, on each block asked for, the larger of the sandwich and the
+dispersion-scaled model-based block (:func:`~elosim.models.max_covariance.larger_covariance`),
+and per item the larger variance: every quantity computed from a block is at least as wide as
+under either covariance.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._core.errors import InsufficientMemoryError
+from .max_covariance import larger_covariance
 
 __all__ = ["LazyCovariance"]
 
@@ -64,7 +69,9 @@ class LazyCovariance:
         w = np.zeros((m, idx.size))
         w[idx, np.arange(idx.size)] = 1.0
         norm = fit.normalization
-        if norm.kind == "mean" or norm.anchor is None:
+        if norm.kind == "mean" and norm.reference is not None:
+            w[list(norm.reference)] -= 1.0 / len(norm.reference)
+        elif norm.kind == "mean" or norm.anchor is None:
             w[:k] -= 1.0 / k
         else:
             w[norm.anchor] -= 1.0
@@ -77,14 +84,18 @@ class LazyCovariance:
         out = np.empty((idx.size, idx.size))
         w = self._weights(idx)
         z = fit._solve_information(w)
-        if self.kind == "model":
-            out = w.T @ z
-        else:
-            if self._meat is None:
-                self._meat = fit._meat(self.kind, self._cluster, as_sparse=True)
-            out = z.T @ np.asarray(self._meat @ z)
+        out = w.T @ z if self.kind == "model" else z.T @ np.asarray(self._meat_matrix() @ z)
         res: Array = 0.5 * (out + out.T)
+        if self.kind == "max":  # the larger of sandwich and scaled model-based, on this block
+            model = w.T @ z
+            res = larger_covariance(res, fit.dispersion * 0.5 * (model + model.T))
         return res
+
+    def _meat_matrix(self) -> Any:
+        if self._meat is None:
+            kind = "sandwich" if self.kind == "max" else self.kind
+            self._meat = self._fit._meat(kind, self._cluster, as_sparse=True)
+        return self._meat
 
     # -------------------------------------------------------------- access
     def submatrix(self, items: ArrayLike) -> Array:
@@ -109,9 +120,10 @@ class LazyCovariance:
             if self.kind == "model":
                 out[idx] = np.sum(w * z, axis=0)
             else:
-                if self._meat is None:
-                    self._meat = self._fit._meat(self.kind, self._cluster, as_sparse=True)
-                out[idx] = np.sum(z * np.asarray(self._meat @ z), axis=0)
+                out[idx] = np.sum(z * np.asarray(self._meat_matrix() @ z), axis=0)
+                if self.kind == "max":
+                    model = np.sum(w * z, axis=0)
+                    out[idx] = np.maximum(out[idx], self._fit.dispersion * model)
         return out
 
     def __getitem__(self, key: Any) -> Any:

@@ -30,6 +30,7 @@ from .._core.format import (
     MINUS,
     format_count,
     format_number,
+    format_pvalue,
     level_text,
 )
 from .._core.table import Table, html_table, repr_line, to_latex, to_markdown
@@ -50,7 +51,24 @@ __all__ = [
     "to_markdown",
 ]
 
+def _bound_note(result: Any) -> tuple[str, ...]:
+    """A note for bootstrap p-values at their resampling floor (upper bounds, not values)."""
+    flags = getattr(result, "pvalue_is_bound", None)
+    n = 0 if flags is None else int(np.sum(np.asarray(flags, dtype=bool)))
+    if n == 0:
+        return ()
+    return (
+        f"{n} p-value(s) at the resampling floor {format_pvalue(result.pvalue_floor)}: no "
+        "replicate fell on the far side, so the true p-value may be smaller than shown "
+        "(pvalue_is_bound)",
+    )
+
+
 _COVARIANCE_TEXT = {
+    "max": (
+        "the larger of the sandwich (Huber-White) and the quasi-likelihood model-based "
+        "covariance in every direction (honest for items with few votes)"
+    ),
     "model": "model-based (inverse Fisher information)",
     "sandwich": "sandwich (Huber-White, robust to model misspecification)",
     "cluster": "cluster-robust sandwich",
@@ -153,7 +171,7 @@ def interval_description(
     ...     ["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
     >>> fit = elosim.bradley_terry(votes)
     >>> interval_description(fit)
-    '95% Wald CI, sandwich covariance'
+    '95% Wald CI, max covariance'
     >>> boot = elosim.bootstrap(fit, n_resamples=50, rng=0)
     >>> interval_description(boot, 0.9, method="bca")
     '90% BCa bootstrap CI, 50 resamples'
@@ -296,9 +314,9 @@ def methods_text(
     Examples
     --------
     >>> import elosim
-    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
-    >>> print(methods_text(elosim.bradley_terry(votes), width=88)[:164])
-    Ratings were estimated by maximum likelihood under the Bradley-Terry model from 13
+    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
+    >>> print(methods_text(elosim.bradley_terry(votes), width=88)[:165])
+    Ratings were estimated by maximum likelihood under the Bradley-Terry model from 130
     pairwise votes (0 ties) on 3 items, counting each tie as half a win for each side
     """
     parts: list[str] = []
@@ -454,12 +472,12 @@ def result_table(
     Examples
     --------
     >>> import elosim
-    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
+    >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
     >>> t = result_table(elosim.bradley_terry(votes))
     >>> list(t.columns)
     ['rank', 'item', 'rating', 'standard_error', 'ci_low', 'ci_high', 'n_votes']
     >>> t.notes
-    ('95% Wald CI, sandwich covariance',)
+    ('95% Wald CI, max covariance',)
     """
     f = f".{int(digits)}f"
     if hasattr(result, "_table"):  # results that know their own standard table
@@ -514,7 +532,7 @@ def result_table(
             f"{level_text(result.confidence_level)} CI per pair (unadjusted); "
             f"p-values adjusted: {result.adjust}; {result.alternative}; {result.method}"
         )
-        return Table(cols, fm, "Pairwise gap tests", (note,))
+        return Table(cols, fm, "Pairwise gap tests", (note, *_bound_note(result)))
     if hasattr(result, "item_a") and hasattr(result, "pvalue"):
         cols = {
             "item_a": [result.item_a], "item_b": [result.item_b], "gap": [result.gap],
@@ -525,7 +543,7 @@ def result_table(
         fm = {**dict.fromkeys(("gap", "standard_error", "ci_low", "ci_high"), f),
               "statistic": ".2f", "pvalue": "p"}
         note = f"{level_text(result.confidence_level)} CI; {result.alternative}; {result.method}"
-        return Table(cols, fm, "Gap test", (note,))
+        return Table(cols, fm, "Gap test", (note, *_bound_note(result)))
     if hasattr(result, "ordering_ratings") or hasattr(result, "quasi_se"):
         ratings = result.ratings
         if ratings is None:
@@ -556,7 +574,7 @@ def result_markdown(result: Any, **options: Any) -> str:
     Examples
     --------
     >>> import elosim
-    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
     >>> print(result_markdown(fit).splitlines()[0])
     | rank | item | rating | standard_error | ci_low | ci_high | n_votes |
     """
@@ -572,7 +590,7 @@ def result_latex(
     Examples
     --------
     >>> import elosim
-    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
     >>> print(result_latex(fit).splitlines()[1])
     \\toprule
     """
@@ -589,7 +607,7 @@ def result_html(result: Any, *, max_rows: int = 60, **options: Any) -> str:
     Examples
     --------
     >>> import elosim
-    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
     >>> result_html(fit).startswith("<div")
     True
     """

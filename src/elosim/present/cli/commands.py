@@ -22,6 +22,7 @@ from .common import (
     _emit_csv,
     _emit_json,
     _fit,
+    _interval_method,
     _interval_text,
     _load_votes,
     _one_line,
@@ -45,7 +46,7 @@ def _rating_rows(
     if hasattr(result, "bootstrap_distribution"):
         ci = result.confidence_interval(level, method=method)
     else:
-        ci = result.confidence_interval(level)
+        ci = result.confidence_interval(level, method=method or "wald")
     se = np.asarray(result.standard_error, dtype=float)
     order = np.argsort(-fit.ratings, kind="stable")
     n_votes = fit.votes.votes_per_item
@@ -120,7 +121,7 @@ def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
     if fmt == "table":
         out.write(_settings_line(settings) + "\n" + _text_table(rows, args.confidence_level)
                   + "\n")
-        from ...models.fit import SPARSE_VOTES
+        from ..._core.sparse import SPARSE_VOTES
 
         few = fit.sparse_items()
         if few:
@@ -170,7 +171,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         result = _bootstrap(args, fit, seed)
     res = result.gap_test(
         a, b, alternative=args.alternative, confidence_level=args.confidence_level,
-        method=args.method if args.bootstrap is not None else None,
+        method=args.method,
     )
     row = {
         "item_a": res.item_a, "item_b": res.item_b, "gap": res.gap,
@@ -344,7 +345,7 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO) -> int:
         from .. import plot as plot_module
     except ImportError:
         plot_module = None  # type: ignore[assignment]
-    label = _interval_text(result, args.confidence_level, args.method)
+    label = _interval_text(result, args.confidence_level, _interval_method(args))
     if args.kind == "ratings":
         fig = Figure(figsize=(7.0, max(2.5, 0.22 * k + 1.2)), layout="constrained")
         ax = fig.subplots()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ...inference.bootstrap import BootstrapResult
     from ...models.fit import BradleyTerryResult
 from .options import (
+    BOOTSTRAP_INTERVALS,
     EXIT_USAGE,
     Anchor,
     CLIError,
@@ -35,6 +36,7 @@ def _one_line(text: str) -> str:
 _CLI_TERMS = (
     ("pass drop_self=True", "pass --drop-self"),
     ("votes.min_votes(n)", "--min-votes N"),
+    ("votes.min_votes(20)", "--min-votes 20"),
     ("pass prior_strength > 0", "pass --prior-strength S > 0"),
     ("prior_strength > 0", "--prior-strength S > 0"),
 )
@@ -101,11 +103,45 @@ def _load_votes(args: argparse.Namespace) -> Votes:
     return votes
 
 
+def _interval_method(args: argparse.Namespace) -> str | None:
+    """The bootstrap interval method (``wald``, ``profile`` and ``lr`` are not)."""
+    method: str | None = args.method
+    return method if method in BOOTSTRAP_INTERVALS else None
+
+
 def _check_model_options(args: argparse.Namespace) -> None:
-    if args.method is not None and args.bootstrap is None:
+    if args.method in BOOTSTRAP_INTERVALS and args.bootstrap is None:
         raise CLIError(
             "--method chooses a bootstrap interval; add --bootstrap N (Wald intervals "
-            "have no method)", EXIT_USAGE,
+            "have no method; choose their covariance with --covariance)", EXIT_USAGE,
+        )
+    if args.method in ("profile", "lr") and args.bootstrap is not None:
+        raise CLIError(
+            f"--method {args.method} is a likelihood method of the fit; drop --bootstrap N",
+            EXIT_USAGE,
+        )
+    wants = {"profile": ("fit",), "lr": ("compare",)}
+    if args.method in wants and args.command not in wants[args.method]:
+        raise CLIError(
+            "--method profile gives rating intervals (fit); --method lr "
+            f"gives a gap test (compare); not available for {args.command}", EXIT_USAGE,
+        )
+    if args.covariance is not None and args.bootstrap is not None:
+        raise CLIError(
+            "--covariance chooses the Wald covariance; with --bootstrap N the intervals come "
+            "from the resamples (choose them with --method)", EXIT_USAGE,
+        )
+    if args.method == "wald" and (
+        args.command == "fit" or (args.command == "plot" and args.kind != "pvalues")
+    ):
+        raise CLIError(
+            "--method wald applies to gap tests (compare, plot --kind pvalues); rating "
+            "intervals use percentile, basic, bca or studentized", EXIT_USAGE,
+        )
+    if getattr(args, "anchor", None) is not None and getattr(args, "reference", None):
+        raise CLIError(
+            "--reference sets the items whose mean is fixed; --anchor fixes one item: use "
+            "one of them", EXIT_USAGE,
         )
     if args.seed is not None and args.bootstrap is None:
         raise CLIError("--seed only affects the bootstrap; add --bootstrap N", EXIT_USAGE)
@@ -127,10 +163,19 @@ def _fit(args: argparse.Namespace, votes: Votes) -> BradleyTerryResult:
         return bradley_terry(
             votes, ties=args.ties, prior_strength=args.prior_strength,
             normalize="anchor", anchor=anchor.item, offset=anchor.rating,
+            covariance=getattr(args, "covariance", None),
+            bias_reduction=getattr(args, "bias_reduction", None),
         )
+    reference = getattr(args, "reference", None)
+    if isinstance(reference, list):
+        for item in reference:
+            if item not in votes.items:
+                raise CLIError(f"--reference: {_unknown_item(item, votes.items)}")
     return bradley_terry(
         votes, ties=args.ties, prior_strength=args.prior_strength,
-        offset=1000.0 if offset is None else offset,
+        offset=1000.0 if offset is None else offset, reference_items=reference,
+        covariance=getattr(args, "covariance", None),
+        bias_reduction=getattr(args, "bias_reduction", None),
     )
 
 
@@ -146,7 +191,7 @@ def _bootstrap(
     from ...inference.bootstrap import bootstrap
 
     return bootstrap(
-        fit, n_resamples=args.bootstrap, method=args.method or "percentile",
+        fit, n_resamples=args.bootstrap, method=_interval_method(args) or "percentile",
         confidence_level=args.confidence_level, rng=seed, n_jobs=args.jobs,
         progress=not args.quiet,
     )
@@ -185,10 +230,16 @@ def _settings(
         "normalization": fit.normalization.describe(fit.items),
         "confidence_level": args.confidence_level,
         "interval": "bootstrap" if boot else "wald",
-        "method": (args.method or "percentile") if boot else "wald-sandwich",
+        "method": (args.method or "percentile") if boot else (
+            "profile" if args.method == "profile" else f"wald-{fit.default_covariance}"
+        ),
         "n_resamples": args.bootstrap if boot else None,
         "seed": seed,
-        "description": _interval_text(result, args.confidence_level, args.method),
+        "description": (
+            f"{100 * args.confidence_level:.10g}% profile-likelihood CI"
+            if not boot and args.method == "profile"
+            else _interval_text(result, args.confidence_level, _interval_method(args))
+        ),
         "version": __version__,
     }
 

@@ -127,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="number of items (for --design round-robin)")
     pw.add_argument("--alternative", choices=("two-sided", "greater"), default="two-sided",
                     help="two-sided test, or one-sided in the direction of the gap")
-    pw.add_argument("--variance", choices=("parity", "alternative"), default="parity",
-                    help="evaluate the vote variance at parity (default) or at the gap")
+    pw.add_argument("--variance", choices=("alternative", "parity"), default="alternative",
+                    help="evaluate the vote variance at the gap (default; matches the test's "
+                    "power) or at parity (optimistic for large gaps)")
     pw.add_argument("--format", choices=("table", "json"), default="table",
                     help="output format")
     _global_options(pw, suppress=True)
@@ -231,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["power", "--gap", "1"])  # doctest: +ELLIPSIS
-    votes needed: 947,450
+    votes needed: 947,458
       (gap 1 Elo points, power 80%, two-sided test at the 5% level, ...)
     0
     """

@@ -20,7 +20,9 @@ PROG = "elosim"
 EXAMPLES = ("lmarena-140k", "international-football", "baseball", "icehockey", "epl-football")
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 TIES = ("half", "davidson", "rao-kupper")
-METHODS = ("percentile", "basic", "bca", "studentized")
+METHODS = ("percentile", "basic", "bca", "studentized", "wald", "profile", "lr")
+BOOTSTRAP_INTERVALS = ("percentile", "basic", "bca", "studentized")
+COVARIANCES = ("max", "model", "sandwich")
 ALTERNATIVES = ("two-sided", "greater", "less")
 DESIGNS = ("head-to-head", "common-opponents", "round-robin")
 PLOT_KINDS = ("ratings", "pvalues", "win-matrix")
@@ -137,6 +139,17 @@ def _anchor(text: str) -> Anchor:
     return Anchor(item, rating)
 
 
+def _reference(text: str) -> str | list[str]:
+    if text.strip() == "well-measured":
+        return "well-measured"
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated item labels or 'well-measured'; got {text!r}"
+        )
+    return items
+
+
 def _columns(text: str) -> tuple[str, str, str]:
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 3 or not all(parts):
@@ -223,16 +236,30 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         "> 0 gives finite ratings when an item never lost or never won)",
     )
     g.add_argument(
+        "--bias-reduction", choices=("firth",), default=None,
+        help="firth: Jeffreys-penalised likelihood (Firth 1993), finite even when an item "
+        "never lost or never won",
+    )
+    g.add_argument(
         "--confidence-level", type=_unit_open, default=0.95, metavar="LEVEL",
         help="confidence level of the intervals (default 0.95)",
     )
     g.add_argument(
         "--bootstrap", type=_positive_int, metavar="N",
-        help="bootstrap intervals from N resamples (default: Wald, sandwich covariance)",
+        help="bootstrap intervals from N resamples (default: Wald intervals of the fit)",
     )
     g.add_argument(
         "--method", choices=METHODS,
-        help="bootstrap interval method (default percentile; needs --bootstrap)",
+        help="with --bootstrap: percentile (default for intervals and compare), basic, bca, "
+        "studentized, or wald (bootstrap standard error; gap tests only, the default for "
+        "the p-value matrix); without: wald (default), profile (profile-likelihood rating "
+        "intervals, fit) or lr (likelihood-ratio gap test, compare)",
+    )
+    g.add_argument(
+        "--covariance", choices=COVARIANCES, default=None,
+        help="covariance of the Wald intervals and tests: max (default: the larger of the "
+        "sandwich and the model-based one, honest for items with few votes), model (the "
+        "default with --prior-strength), or sandwich",
     )
     g.add_argument(
         "--seed", type=_nonneg_int, metavar="S",
@@ -253,4 +280,9 @@ def _scale_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--offset", type=_finite, metavar="R",
         help="mean rating (default 1000; not with --anchor)",
+    )
+    g.add_argument(
+        "--reference", type=_reference, metavar="ITEMS",
+        help="fix the mean rating of these items only: comma-separated labels, or "
+        "'well-measured' (items with at least 20 votes); not with --anchor",
     )

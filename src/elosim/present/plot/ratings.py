@@ -89,12 +89,12 @@ def plot_ratings(
     >>> from elosim.plot import plot_ratings
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
-    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
     >>> ax = plot_ratings(elosim.bradley_terry(votes))
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['D', 'B', 'C', 'A']
     >>> ax.get_xlabel()
-    'Elo rating (95% Wald CI, sandwich covariance)'
+    'Elo rating (95% Wald CI, max covariance)'
     """
     from ..report import _intervals, interval_description
 
@@ -285,11 +285,11 @@ def plot_gap(
     >>> from elosim.plot import plot_gap
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
-    ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
+    ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
     >>> ax = plot_gap(elosim.bradley_terry(votes, covariance="model"), "D", "A")
     >>> print(ax.get_title())
-    D − A: gap 220.0 (95% CI −89.0 to 529.1)
-    p = 0.163 (two-sided; Wald, model covariance)
+    D − A: gap 220.0 (95% CI 122.3 to 317.7)
+    p = 1.0e-05 (two-sided; Wald, model covariance)
     """
     from scipy.stats import norm
 
