@@ -16,6 +16,8 @@ from ._core.errors import (
     VotesError,
 )
 from ._version import __version__
+from .data.count import count_votes
+from .data.counts import VoteCounts
 from .data.readers import read_votes
 from .data.votes import Votes, VotesSummary
 from .inference.bootstrap import BootstrapResult, bootstrap
@@ -91,6 +93,7 @@ __all__ = [
     "SparseDataWarning",
     "TopRobustnessResult",
     "TrueWinProbability",
+    "VoteCounts",
     "Votes",
     "VotesError",
     "VotesSummary",
@@ -100,6 +103,7 @@ __all__ = [
     "bootstrap",
     "bradley_terry",
     "compare_elo_bt",
+    "count_votes",
     "coverage_study",
     "datasets",
     "gap_from_win_probability",
