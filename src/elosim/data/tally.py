@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,7 +50,7 @@ __all__ = ["ROLES", "Batch", "Problems", "Tally", "encode_batch", "encode_column
 #: Column roles, in the order of the combined key.
 ROLES = ("a", "b", "winner", "weight", "cluster", "time")
 
-Codes = NDArray[np.int64]
+Codes = NDArray[np.integer[Any]]
 
 _KEY_LIMIT = 1 << 62
 _DENSE_LIMIT = 1 << 22
@@ -69,7 +71,7 @@ def _arrow_encode(col: Any) -> tuple[Codes, list[Any]]:
         if idx.null_count:
             idx = pc.fill_null(idx, len(dictionary))
             dictionary = [*dictionary, None]
-        parts.append((np.asarray(idx.to_numpy(zero_copy_only=False), dtype=np.int64), dictionary))
+        parts.append((idx.to_numpy(zero_copy_only=False), dictionary))  # int32, no copy
     if len(parts) == 1:
         return parts[0]
     return _unify(parts)
@@ -158,16 +160,17 @@ def group_codes(
     Returns the code of each column per group and the counts (the sum of ``weights`` when
     given: rows then stand for that many votes).
     """
-    key = codes[0].astype(np.int64, copy=True)
-    size = max(int(sizes[0]), 1)
+    sizes = [max(int(m), 1) for m in sizes]
+    small = math.prod(sizes) < 2**31  # the usual case: 32-bit keys halve the memory traffic
+    key: Codes = np.asarray(codes[0], dtype=np.int32 if small else np.int64)
+    size = sizes[0]
     stages: list[tuple[int, Codes | None]] = []  # (radix, uniq keys before it if densified)
     for c, m in zip(codes[1:], sizes[1:], strict=True):
-        m = max(int(m), 1)
         prev: Codes | None = None
         if size * m >= _KEY_LIMIT:
             prev, key, _ = _dense(key, size)
             size = int(prev.size)
-        key *= m
+        key = key * m  # a new array: the caller's codes are never modified
         key += c
         size *= m
         stages.append((m, prev))
@@ -349,6 +352,11 @@ def _message(kind: str, f: _Found, names: Mapping[str, str], where: Where) -> Ex
 
 
 # ---------------------------------------------------------------------------- parsing
+def _used(codes: Codes, n: int) -> list[int]:
+    """The distinct codes that occur (sorted), by counting: O(len(codes) + n)."""
+    return np.flatnonzero(np.bincount(codes, minlength=n)).tolist()  # type: ignore[no-any-return]
+
+
 def _label_class(v: Any) -> str:
     """"str", "int", "missing", "long" or "other" for one distinct item label."""
     if isinstance(v, (str, np.str_)):
@@ -415,13 +423,47 @@ class Batch:
 
 def encode_batch(columns: Mapping[str, Any], start: int, count: Any = None) -> Batch:
     """Encode the key columns (by role) of one batch; ``count``: votes per row, if any."""
-    codes: dict[str, Codes] = {}
-    values: dict[str, list[Any]] = {}
-    for role in ROLES:
-        if role in columns:
-            codes[role], values[role] = encode_column(columns[role])
+    roles = [r for r in ROLES if r in columns]
+    cols = [columns[r] for r in roles]
+    n = len(cols[0])
+    if _THREADS > 1 and n >= _THREAD_ROWS and all(map(_is_arrow, cols)):
+        # pyarrow's hash encoding releases the GIL: encode slices of every column side by
+        # side, then give each column one code space (a pass over small dictionaries)
+        arrow = [_as_arrow(c) for c in cols]
+        step = -(-n // _THREADS)
+        tasks = [c.slice(lo, step) for c in arrow for lo in range(0, n, step)]
+        with ThreadPoolExecutor(_THREADS) as pool:
+            parts = list(pool.map(_arrow_encode, tasks))
+        per = len(tasks) // len(cols)
+        encoded = [_unify(parts[k * per : (k + 1) * per]) for k in range(len(cols))]
+    else:
+        encoded = [encode_column(c) for c in cols]
+    codes = {r: e[0] for r, e in zip(roles, encoded, strict=True)}
+    values = {r: e[1] for r, e in zip(roles, encoded, strict=True)}
     cnt = None if count is None else _native_array(count)
     return Batch(codes, values, start, cnt)
+
+
+#: Threads that encode the columns of one batch (Arrow data only), and the least rows
+#: for which they are worth starting.
+_THREADS = min(4, os.cpu_count() or 1)
+_THREAD_ROWS = 1 << 16
+
+
+def _as_arrow(col: Any) -> Any:
+    if type(col).__module__.startswith("pyarrow"):
+        return col
+    import pyarrow as pa
+
+    return pa.array(col.array)
+
+
+def _is_arrow(col: Any) -> bool:
+    if type(col).__module__.startswith("pyarrow"):
+        return True
+    return hasattr(col, "array") and hasattr(col.array, "__arrow_array__") and (
+        str(getattr(col, "dtype", "")) != "category"
+    )
 
 
 def _native_array(col: Any) -> NDArray[Any]:
@@ -547,7 +589,7 @@ class Tally:
     def _labels(self, side: str, vals: list[Any], codes: Codes,
                 rows: Callable[[str, Sequence[int]], tuple[int, list[int] | None]]) -> Codes:
         """Label id (into :attr:`labels`) of each distinct value; -1 for invalid ones."""
-        cls = {u: _label_class(vals[u]) for u in np.unique(codes).tolist()}
+        cls = {u: _label_class(vals[u]) for u in _used(codes, len(vals))}
         for c in ("missing", "long"):
             sel = [u for u, k in cls.items() if k == c]
             if sel:
@@ -574,7 +616,7 @@ class Tally:
                   rows: Callable[[str, Sequence[int]], tuple[int, list[int] | None]],
                   group_rows: Callable[[NDArray[np.intp]], list[int] | None]) -> Codes:
         """Outcome code (relative to sides A and B) of each group; negative when invalid."""
-        used = np.unique(codes).tolist()
+        used = _used(codes, len(vals))
         table = np.full(len(vals), _UNKNOWN, dtype=np.int64)
         for u in used:
             table[u] = _classify_outcome(vals[u])
@@ -590,7 +632,7 @@ class Tally:
         if miss:
             self.problems.add("outcome_missing", *rows("winner", miss))
         bad = np.flatnonzero(code == _UNKNOWN)
-        for u in np.unique(codes[bad]).tolist():
+        for u in _used(codes[bad], len(vals)):
             sel = bad[codes[bad] == u]
             self.problems.add("outcome_unknown", int(counts[sel].sum()), group_rows(sel),
                               value=vals[u])
@@ -600,7 +642,7 @@ class Tally:
                  rows: Callable[[str, Sequence[int]], tuple[int, list[int] | None]]
                  ) -> NDArray[np.float64]:
         conv = np.full(len(vals), np.nan)
-        for u in np.unique(codes).tolist():
+        for u in _used(codes, len(vals)):
             w, problem = _weight_value(vals[u])
             if problem is None:
                 conv[u] = w
@@ -619,7 +661,7 @@ class Tally:
         ids = np.full(len(vals), -1, dtype=np.int64)
         lookup, seen = self.others[role], self.other_values[role]
         missing = []
-        for u in np.unique(codes).tolist():
+        for u in _used(codes, len(vals)):
             v = vals[u]
             if _is_missing(v):
                 missing.append(u)
@@ -642,7 +684,7 @@ class Tally:
         wanted = set(self.items)
         label_of = {j: s for s, j in self.labels.items()}
         for side in "ab":
-            used = np.unique(gcodes[side][ok]).tolist()
+            used = _used(gcodes[side][ok], len(values[side]))
             out = [u for u in used if label_of[int(ids[side][u])] not in wanted]
             if out:
                 n, r = rows(side, out)
