@@ -105,6 +105,9 @@ def test_count_column_and_from_matrix() -> None:
                           "winner": ["model_a", "model_a", "tie", "model_a"], "n": [3, 2, 4, 1]})
     rows = table.loc[table.index.repeat(table["n"])].drop(columns="n")
     _same_as_rows(elosim.count_votes(table, count="n"), elosim.Votes.from_frame(rows))
+    for bad in (-1, 1.5):
+        with pytest.raises(elosim.VotesError, match=r"count column 'n' .* at row\(s\) 2"):
+            elosim.count_votes(table.assign(n=[3, 2, bad, 1]), count="n")
     wins = [[0, 4, 0], [2, 0, 0], [0, 0, 0]]
     ties = [[0, 0, 4], [0, 0, 0], [4, 0, 0]]
     m = elosim.VoteCounts.from_matrix(["x", "y", "z"], wins, ties)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .columns import check_columns, rows_text
 from .counts import VoteCounts
-from .tally import ROLES, Tally, encode_batch, encode_column, group_codes
+from .tally import ROLES, Tally, check_counts, encode_batch, encode_column, group_codes
 
 __all__ = ["count_dask"]
 
@@ -29,14 +29,16 @@ def _groups(part: Any, cols: Mapping[str, str]) -> Any:
     import pandas as pd
 
     columns = {role: part[name] for role, name in cols.items() if role != "count"}
-    count = part[cols["count"]].to_numpy() if "count" in cols else None
+    count = None
+    if "count" in cols:
+        count = check_counts(part[cols["count"]].to_numpy(), cols["count"])
     if len(part) == 0:
         return _empty(cols)
     batch = encode_batch(columns, 0, count)
     roles = [r for r in ROLES if r in batch.codes]
     gcodes, n = group_codes(
         [batch.codes[r] for r in roles], [len(batch.values[r]) for r in roles],
-        None if count is None else np.asarray(count, dtype=np.int64),
+        count,
     )
     data = {r: pd.Series(np.asarray(batch.values[r], dtype=object)[g], dtype=object)
             for r, g in zip(roles, gcodes, strict=True)}

@@ -15,7 +15,7 @@ import numpy as np
 
 from .columns import check_columns, rows_text
 from .counts import VoteCounts
-from .tally import ROLES, Tally, encode_column
+from .tally import ROLES, Tally, check_counts, encode_column
 
 __all__ = ["count_spark"]
 
@@ -28,6 +28,11 @@ def count_spark(sdf: Any, tally: Tally, cols: Mapping[str, str],
     check_columns(list(sdf.columns), cols, "Spark DataFrame")
     roles = [r for r in ROLES if r in cols]
     keys = [sf.col(cols[r]).alias(f"_{r}") for r in roles]
+    if "count" in cols:
+        c = sf.col(cols["count"])
+        bad = sdf.filter(c.isNull() | (c < 0) | (c != sf.floor(c))).limit(1).collect()
+        if bad:
+            check_counts(np.array([bad[0][cols["count"]]], dtype=object), cols["count"])
     total = sf.sum(sf.col(cols["count"])) if "count" in cols else sf.count(sf.lit(1))
     rows = sdf.groupBy(*keys).agg(total.alias("_n")).collect()
     gcodes: dict[str, Any] = {}

@@ -174,18 +174,20 @@ def group_codes(
         key += c
         size *= m
         stages.append((m, prev))
+    gkey: Codes
     if weights is None:
         if size <= max(4 * key.size, _DENSE_LIMIT):
             full = np.bincount(key, minlength=size)
             gkey = np.flatnonzero(full).astype(np.int64)
             counts = full[gkey].astype(np.int64)
         else:
-            gkey, counts = np.unique(key, return_counts=True)
+            uk, uc = np.unique(key, return_counts=True)
+            gkey, counts = uk.astype(np.int64), uc.astype(np.int64)
     else:
         gkey, inv, _ = _dense(key, size)
         counts = np.bincount(inv, weights=weights, minlength=gkey.size).astype(np.int64)
     cols: list[Codes] = []
-    rest = gkey
+    rest: Codes = gkey
     for m, prev in reversed(stages):
         cols.append(rest % m)
         rest = rest // m
@@ -473,6 +475,30 @@ def _native_array(col: Any) -> NDArray[Any]:
     return np.asarray(col)
 
 
+def invalid_counts(c: NDArray[Any]) -> NDArray[np.bool_]:
+    """Which entries of a count column are not non-negative integers."""
+    if c.dtype.kind in "iu":
+        return np.asarray(c < 0)
+    if c.dtype.kind == "f":
+        return np.asarray(~np.isfinite(c) | (c < 0) | (c != np.round(c)))
+    return np.ones(c.shape, dtype=bool)
+
+
+def _py(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def check_counts(c: NDArray[Any], name: str) -> NDArray[np.int64]:
+    """A count column as int64, or the VotesError naming a bad value (no row positions)."""
+    bad = np.flatnonzero(invalid_counts(c))
+    if bad.size:
+        raise VotesError(
+            f"count column {name!r} must hold non-negative integers; got {_py(c[bad[0]])!r} "
+            f"in {bad.size:,} row(s)"
+        )
+    return np.asarray(c, dtype=np.int64)
+
+
 @dataclass
 class Tally:
     """Counts merged over batches: groups of (label ids, outcome code[, weight][, cluster
@@ -512,14 +538,7 @@ class Tally:
 
     def _check_count(self, batch: Batch, count: NDArray[Any]) -> NDArray[np.int64] | None:
         c = np.asarray(count)
-        if c.dtype.kind in "iu":
-            bad = c < 0
-        elif c.dtype.kind == "f":
-            bad = ~np.isfinite(c) | (c < 0) | (c != np.round(c))
-        else:
-            first = list(range(batch.start, batch.start + min(c.size, _LIMIT)))
-            self.problems.add("count_bad", c.size, first, example=c.dtype)
-            return None
+        bad = invalid_counts(c)
         if bad.any():
             idx = np.flatnonzero(bad)
             self.problems.add("count_bad", int(idx.size), (idx[:_LIMIT] + batch.start).tolist(),
