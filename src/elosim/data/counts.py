@@ -75,8 +75,9 @@ class VoteCounts(FrozenState):
     >>> c = elosim.VoteCounts.from_matrix(["a", "b", "c"], [[0, 3, 2], [1, 0, 4], [2, 1, 0]])
     >>> c
     <VoteCounts: 13 votes, 3 items, 6 cells, 0 ties>
-    >>> round(float(elosim.bradley_terry(c).ratings[0] - elosim.bradley_terry(c).ratings[2]), 1)
-    104.3
+    >>> fit = elosim.bradley_terry(c)
+    >>> round(float(fit.ratings[0] - fit.ratings[2]), 1)
+    142.4
     """
 
     items: tuple[str, ...]
