@@ -211,7 +211,7 @@ def reduction_section(args: argparse.Namespace) -> None:
     head = ("| method | seconds | M votes/s | peak RSS MB | extra MB | speed vs pandas |\n"
             "|---|---|---|---|---|---|")
     n_mem = int(float(args.memory_votes))
-    for dtype in ("str", "object"):
+    for dtype in [d for d in args.memory_dtypes.split(",") if d]:
         print(f"\n### In memory: {n_mem:,} votes, {K_ITEMS} items, pandas dtype {dtype!r}\n")
         print(head)
         spec = {"where": "memory", "n": n_mem, "dtype": dtype}
@@ -222,6 +222,8 @@ def reduction_section(args: argparse.Namespace) -> None:
                          ("DuckDB GROUP BY (2 threads)", "duckdb")):
             print(_row(label, n_mem, _child({**spec, "method": m}), ref), flush=True)
     n_disk = int(float(args.disk_votes))
+    if n_disk <= 0:
+        return
     t0 = time.perf_counter()
     pq_path, csv_path = write_files(n_disk, Path(args.dir))
     print(f"\n(files written or reused in {time.perf_counter() - t0:.0f} s: "
@@ -242,7 +244,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reduction", action="store_true", help="rows -> counts section")
     ap.add_argument("--memory-votes", default="1e7", help="votes of the in-memory frame")
-    ap.add_argument("--disk-votes", default="1e8", help="votes of the generated files")
+    ap.add_argument("--memory-dtypes", default="str,object",
+                    help="pandas dtypes of the in-memory runs ('' skips them)")
+    ap.add_argument("--disk-votes", default="1e8", help="votes of the generated files (0 skips)")
     ap.add_argument("--dir", default="/tmp/elosim-bench-scale", help="where files go")
     ap.add_argument("--run-one", help=argparse.SUPPRESS)
     args = ap.parse_args()
