@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import itertools
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,6 +28,8 @@ from .tally import Tally, encode_batch
 __all__ = ["count_files", "vote_files"]
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq")
+#: Bytes per CSV block; pyarrow's streaming reader reads up to 32 blocks ahead.
+_CSV_BLOCK = 1 << 22
 
 
 def _is_parquet(p: str) -> bool:
@@ -188,9 +191,8 @@ def _csv_batches(f: str, cols: Mapping[str, str], encoding: str,
     try:
         reader = pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(
-                encoding=encoding, block_size=max(1 << 20, min(batch_rows * 48, 1 << 26))
-            ),
+            # small blocks: the reader prefetches up to 32 of them, so this bounds memory
+            read_options=pacsv.ReadOptions(encoding=encoding, block_size=_CSV_BLOCK),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(dict.fromkeys(cols.values())),
@@ -198,10 +200,21 @@ def _csv_batches(f: str, cols: Mapping[str, str], encoding: str,
             ),
         )
         pos = 0
-        for rb in reader:
+        pending: list[Any] = []
+        n_pending = 0
+        for rb in itertools.chain(reader, [None]):
+            if rb is not None:
+                pending.append(rb)
+                n_pending += rb.num_rows
+                if n_pending < batch_rows:
+                    continue
+            if not pending:
+                break
+            table = pa.Table.from_batches(pending)  # a few blocks make one batch (no copy)
+            pending, n_pending = [], 0
             now = raw.tell()
-            columns = {role: rb.column(name) for role, name in cols.items() if role != "count"}
-            count = rb.column(cols["count"]) if "count" in cols else None
+            columns = {role: table.column(name) for role, name in cols.items() if role != "count"}
+            count = table.column(cols["count"]) if "count" in cols else None
             yield columns, count, now - pos
             pos = now
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError, EOFError) as exc:
