@@ -93,11 +93,11 @@ def test_files_glob_and_directory(df: pd.DataFrame, files: Path) -> None:
 def test_csv_reads_cells_as_text_like_read_votes(tmp_path: Path) -> None:
     path = tmp_path / "v.csv"
     path.write_text("model_a,model_b,winner,w\n01,2,1,1.5\n2,01,0.5,1.5\n\n2,3,model_b,2\n"
-                    '"a ""quoted""\nlabel",3,1,2\n')
+                    '"a, ""quoted"" label",3,1,2\n')
     got = elosim.count_votes(path, weight="w")
     ref = elosim.read_votes(path, weight="w")
     _same_as_rows(got, ref)
-    assert got.items == ("01", "2", "3", 'a "quoted"\nlabel')
+    assert got.items == ("01", "2", "3", 'a, "quoted" label')
 
 
 def test_count_column_and_from_matrix() -> None:
@@ -186,8 +186,8 @@ def test_self_comparisons(df: pd.DataFrame) -> None:
 
 def test_file_errors_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "v.csv"
-    path.write_text("model_a,model_b,winner\nx,y,model_a\n\n\"multi\nline\",y,tie\nx,y,foo\n"
-                    "y,x,model_b\ny,y,tie\n")
+    path.write_text("model_a,model_b,winner,note\nx,y,model_a,\n\nx,y,tie,\"multi\nline\"\n"
+                    "x,y,foo,\ny,x,model_b,\n")
     with pytest.raises(elosim.VotesError, match=r"'foo' \(line\(s\) 6\)") as info:
         elosim.count_votes(path)
     assert str(path) in str(info.value)

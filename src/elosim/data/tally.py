@@ -33,10 +33,10 @@ from numpy.typing import NDArray
 from .._core.arrays import readonly
 from .._core.errors import VotesError
 from .counts import VoteCounts, group_matrix, reduce_votes
+from .labels import check_label_set, normalize_label
 from .parse import (
     _MAX_LABEL,
     _MISSING,
-    _NAME,
     _UNKNOWN,
     A_WINS,
     B_WINS,
@@ -313,8 +313,9 @@ def _message(kind: str, f: _Found, names: Mapping[str, str], where: Where) -> Ex
         allowed = "'model_a', 'model_b', 'tie', 'tie (bothbad)', 'both_bad'"
         return VotesError(
             f"column {names['winner']!r} has {f.n_values} unknown outcome label(s): {desc}. "
-            f"Allowed: {allowed}, the name of the winning item, or the numbers 1 (A wins), "
-            "0 (B wins) and 0.5 (tie). Unknown labels are never read as ties."
+            f"Allowed: {allowed}, the name of the winning item (one of the row's two items), "
+            "or the numbers 1 (A wins), 0 (B wins) and 0.5 (tie). Unknown labels are never "
+            "read as ties."
         )
     if kind == "weight_type":
         return TypeError(
@@ -626,7 +627,7 @@ class Tally:
         ids = np.full(len(vals), -1, dtype=np.int64)
         for u, k in cls.items():
             if k in ("str", "int"):
-                s = vals[u] if k == "str" else str(int(vals[u]))
+                s = normalize_label(vals[u], side)
                 ids[u] = self.labels.setdefault(str(s), len(self.labels))
         return ids
 
@@ -636,17 +637,20 @@ class Tally:
                   group_rows: Callable[[NDArray[np.intp]], list[int] | None]) -> Codes:
         """Outcome code (relative to sides A and B) of each group; negative when invalid."""
         used = _used(codes, len(vals))
+        info = {u: _classify_outcome(vals[u]) for u in used}
         table = np.full(len(vals), _UNKNOWN, dtype=np.int64)
-        for u in used:
-            table[u] = _classify_outcome(vals[u])
+        for u, t in info.items():
+            table[u] = t[0]
         code = table[codes]
-        named = np.flatnonzero(code == _NAME)
-        if named.size:
+        open_ = np.flatnonzero(code == _UNKNOWN)
+        if open_.size:  # a number (1, 0, 0.5) or the label of the row's winning item
             label_of = {j: s for s, j in self.labels.items()}
-            for g in named.tolist():
-                o = str(vals[int(codes[g])]).strip()
-                code[g] = (A_WINS if label_of.get(int(ia[g])) == o
-                           else B_WINS if label_of.get(int(ib[g])) == o else _UNKNOWN)
+            for g in open_.tolist():
+                _, num, name, _ = info[int(codes[g])]
+                named = (A_WINS if name is not None and label_of.get(int(ia[g])) == name
+                         else B_WINS if name is not None and label_of.get(int(ib[g])) == name
+                         else _UNKNOWN)
+                code[g] = num if num >= 0 else named
         miss = [u for u in used if table[u] == _MISSING]
         if miss:
             self.problems.add("outcome_missing", *rows("winner", miss))
@@ -758,6 +762,9 @@ class Tally:
                 raise VotesError(f"items has duplicated labels: {dup[:10]}")
         if len(items) < 2:
             raise VotesError(f"need at least two items to compare; got {len(items)}: {items}")
+        check_label_set(
+            items, name=f"columns {names['a']!r} and {names['b']!r}", stacklevel=4
+        )
         pos = {s: k for k, s in enumerate(items)}
         remap = np.array([pos.get(s, -1) for s in label_of.tolist()], dtype=np.intp)
         w = m.get("w")
