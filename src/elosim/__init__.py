@@ -16,6 +16,8 @@ from ._core.errors import (
     VotesError,
 )
 from ._version import __version__
+from .data.count import count_votes
+from .data.counts import VoteCounts
 from .data.readers import read_votes
 from .data.votes import Votes, VotesSummary
 from .inference.bootstrap import BootstrapResult, bootstrap
@@ -100,6 +102,7 @@ __all__ = [
     "SubsetComparisonResult",
     "TopRobustnessResult",
     "TrueWinProbability",
+    "VoteCounts",
     "Votes",
     "VotesError",
     "VotesSummary",
@@ -110,6 +113,7 @@ __all__ = [
     "bradley_terry",
     "compare_elo_bt",
     "compare_subsets",
+    "count_votes",
     "coverage_study",
     "datasets",
     "gap_from_win_probability",

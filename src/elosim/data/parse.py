@@ -531,8 +531,13 @@ def _unparsable_time(x: str) -> bool:
         return True
 
 
-def count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
-    """A (K, K) matrix of counts as int64; every problem named with its (row, column)."""
+def count_matrix(
+    m: Any, name: str, labels: list[str], *, limit: int | None = _MAX_EXPANDED_VOTES
+) -> NDArray[np.int64]:
+    """A (K, K) matrix of counts as int64; every problem named with its (row, column).
+
+    ``limit``: most votes in all (``None``: only what int64 holds).
+    """
     k = len(labels)
 
     def where(i: int, j: int) -> str:
@@ -584,7 +589,9 @@ def count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
             f"{name} has non-zero diagonal entries (self-comparisons), e.g. "
             f"{float(arr[i, i]):g} at {where(i, i)}"
         )
-    if arr.sum() > _MAX_EXPANDED_VOTES:
+    if limit is None and arr.sum() >= 2.0**62:
+        raise VotesError(f"{name} holds {arr.sum():.3g} votes in all, more than int64 counts hold")
+    if limit is not None and arr.sum() > limit:
         raise VotesError(
             f"{name} holds {arr.sum():.3g} votes in all, more than the {_MAX_EXPANDED_VOTES:,} "
             "that from_counts expands into vote rows; check the matrix"

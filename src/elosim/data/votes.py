@@ -13,7 +13,6 @@ the offending value and its first (0-based) row numbers.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,14 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .._core.arrays import FrozenState, freeze_mapping, readonly
 from .._core.errors import VotesError
-from .._core.results import DisplayMethods
 from .._core.validation import check_positive_int
-from .counts import VoteCounts, reduce_votes
+from .counts import VoteCounts, group_matrix, reduce_votes
 from .labels import check_label_set, merged_spellings, normalize_label
 
 if TYPE_CHECKING:
@@ -51,93 +47,9 @@ from .parse import (
     parse_weight,
     row_numbers,
 )
+from .summary import VotesSummary
 
 __all__ = ["A_WINS", "B_WINS", "TIE", "Votes", "VotesSummary"]
-
-
-@dataclass(frozen=True)
-class VotesSummary(DisplayMethods):
-    """What :meth:`Votes.summary` reports; ``str()`` and :meth:`summary` give a fixed-width
-    text, :meth:`to_markdown`/:meth:`to_latex`/:meth:`to_frame` the votes per item."""
-
-    n_votes: int
-    n_items: int
-    n_ties: int
-    n_pairs_compared: int
-    n_pairs_possible: int
-    votes_per_item: dict[str, int]
-    n_components: int
-    component_sizes: tuple[int, ...]
-    weighted: bool
-
-    def __str__(self) -> str:
-        counts = sorted(self.votes_per_item.items(), key=lambda kv: -kv[1])
-        lines = [
-            "Pairwise votes",
-            "=" * 60,
-            f"{'votes':<28}{self.n_votes:>12,}",
-            f"{'items':<28}{self.n_items:>12,}",
-            f"{'ties':<28}{self.n_ties:>12,}"
-            f"  ({100 * self.n_ties / max(self.n_votes, 1):.1f}%)",
-            f"{'pairs compared':<28}{self.n_pairs_compared:>12,}"
-            f"  of {self.n_pairs_possible:,}",
-            f"{'connected components':<28}{self.n_components:>12,}",
-            f"{'weighted':<28}{'yes' if self.weighted else 'no':>12}",
-            "-" * 60,
-            f"{'votes per item: max':<28}{counts[0][1]:>12,}  ({counts[0][0]})",
-            f"{'votes per item: min':<28}{counts[-1][1]:>12,}  ({counts[-1][0]})",
-        ]
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        text = (
-            f"<VotesSummary: {self.n_votes:,} votes, {self.n_items:,} items, "
-            f"{self.n_ties:,} ties, {self.n_pairs_compared:,} of {self.n_pairs_possible:,} "
-            f"pairs compared, {self.n_components} component(s)"
-            + (", weighted" if self.weighted else "")
-            + ">"
-        )
-        return text
-
-    def summary(self) -> str:
-        """The fixed-width text (same as ``str()``)."""
-        return str(self)
-
-    def _table(self, digits: int = 1) -> Any:
-        """The standard display table (see :func:`elosim.report.result_table`): votes per
-        item, most first, and the fraction of all votes that involve the item."""
-        from .._core.table import Table
-
-        counts = sorted(self.votes_per_item.items(), key=lambda kv: -kv[1])
-        total = self.n_votes
-        cols: dict[str, list[Any]] = {
-            "item": [k for k, _ in counts],
-            "n_votes": [int(n) for _, n in counts],
-            "fraction_of_votes": [n / total if total else math.nan for _, n in counts],
-        }
-        notes = (
-            f"{self.n_votes:,} {'weighted ' if self.weighted else ''}votes, "
-            f"{self.n_items:,} items, {self.n_ties:,} ties; {self.n_pairs_compared:,} of "
-            f"{self.n_pairs_possible:,} pairs compared; {self.n_components} connected "
-            "component(s)",
-        )
-        return Table(cols, {"fraction_of_votes": ".3f"}, "Votes per item", notes)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Votes per item (``item, n_votes, fraction_of_votes``), most first; totals in
-        ``DataFrame.attrs``. Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("VotesSummary.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(
-            title=t.title, notes=t.notes, n_votes=self.n_votes, n_items=self.n_items,
-            n_ties=self.n_ties, n_pairs_compared=self.n_pairs_compared,
-            n_pairs_possible=self.n_pairs_possible, n_components=self.n_components,
-            weighted=self.weighted,
-        )
-        return df  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -178,7 +90,7 @@ class Votes(FrozenState):
     cluster: NDArray[Any] | None = None
     covariates: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
-    _cached_names = ("_reduced", "votes_per_item", "_components")
+    _cached_names = ("_reduced", "votes_per_item")
     _mapping_names = ("covariates",)
 
     def __post_init__(self) -> None:
@@ -603,24 +515,14 @@ class Votes(FrozenState):
         k = self.n_items
         return readonly(np.bincount(self.a, minlength=k) + np.bincount(self.b, minlength=k))
 
-    @cached_property
-    def _components(self) -> tuple[int, NDArray[np.int32]]:
-        c = self.counts
-        k = self.n_items
-        g = coo_matrix((np.ones(c.n_pairs), (c.pair_i, c.pair_j)), shape=(k, k)).tocsr()
-        n, labels = connected_components(g, directed=False)
-        return int(n), readonly(labels)
-
     def components(self) -> list[list[str]]:
         """Connected components of the comparison graph, as item labels, largest first."""
-        n, labels = self._components
-        comps = [[self.items[i] for i in np.flatnonzero(labels == c)] for c in range(n)]
-        return sorted(comps, key=lambda c: (-len(c), c))
+        return self.counts.components()
 
     @property
     def is_connected(self) -> bool:
         """Whether every item is linked to every other through a chain of comparisons."""
-        return self._components[0] == 1
+        return self.counts.is_connected
 
     def summary(self) -> VotesSummary:
         """Items, votes per item, pairs covered, ties and connectivity.
@@ -632,18 +534,7 @@ class Votes(FrozenState):
         >>> print(v.summary().n_components)
         1
         """
-        n_comp, _ = self._components
-        return VotesSummary(
-            n_votes=self.n_votes,
-            n_items=self.n_items,
-            n_ties=int(np.count_nonzero(self.outcome == TIE)),
-            n_pairs_compared=self.counts.n_pairs,
-            n_pairs_possible=self.n_items * (self.n_items - 1) // 2,
-            votes_per_item=dict(zip(self.items, self.votes_per_item.tolist(), strict=True)),
-            n_components=n_comp,
-            component_sizes=tuple(len(c) for c in self.components()),
-            weighted=self.weight is not None,
-        )
+        return self.counts.summary()
 
     def equals(self, other: object) -> bool:
         """Whether ``other`` holds the same items, votes and per-vote data (array-wise).
@@ -711,6 +602,20 @@ class Votes(FrozenState):
         if n < 2:
             raise ValueError(f"{purpose} needs at least two clusters")
         return codes, n
+
+    def cluster_matrix(
+        self, cluster: ArrayLike | None = None, *, purpose: str = "clustering"
+    ) -> Any:
+        """Votes of each cluster in each cell of :attr:`counts`: sparse ``(G, n_cells)``.
+
+        ``cluster`` overrides :attr:`cluster` (one id per vote); errors as
+        :meth:`cluster_codes`. :class:`~elosim.VoteCounts` has the same method, so the
+        cluster bootstrap and the cluster-robust covariance work from either.
+        """
+        codes, g = self.cluster_codes(cluster, purpose=purpose)
+        return group_matrix(
+            codes, g, self.row_cell, np.ones(codes.size, dtype=np.int64), self.counts.n_cells
+        )
 
     def select(self, mask: ArrayLike) -> Votes:
         """Votes for the rows where ``mask`` is true (items with no vote left are dropped)."""

@@ -95,7 +95,6 @@ class _Plan:
     """
 
     entropy: int
-    cluster_codes: NDArray[np.intp] | None
     cluster_matrix: Any  # scipy sparse (n_clusters x n_cells) or None
     certificate: NDArray[np.intp] | None = None  # pairs of a spanning tree of 2-cycles
     sampler: MultinomialSampler | None = None  # exact vote resampling (None: clusters)
@@ -893,14 +892,11 @@ def bootstrap(
         )
         return out
     cm = None
-    codes = None
     if cluster is not None and cluster is not False:
-        codes, g = fit.votes.cluster_codes(
-            None if cluster is True else cluster, purpose="cluster bootstrap"
-        )
         cm = sparse.csr_matrix(
-            (np.ones(codes.size), (codes, fit.votes.row_cell)),
-            shape=(g, fit.votes.counts.n_cells),
+            fit.votes.cluster_matrix(
+                None if cluster is True else cluster, purpose="cluster bootstrap"
+            )
         )
     counts = fit.votes.counts
     block = block_size(fit.n_items, counts.n_pairs, counts.n_cells)
@@ -913,7 +909,7 @@ def bootstrap(
         sampler = MultinomialSampler(
             counts.cell_count if cm is None else np.ones(cm.shape[0], dtype=np.int64)
         )
-    plan = _Plan(seed, codes, cm, cert, sampler, resampling, block)
+    plan = _Plan(seed, cm, cert, sampler, resampling, block)
     dist, redraws, culprits, n_nc = _compute(
         fit, plan, range(n_resamples), tol, n_jobs, progress=bool(progress)
     )

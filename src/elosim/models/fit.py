@@ -34,6 +34,7 @@ from .._core.validation import (
     check_scale_offset,
     check_tolerance,
 )
+from ..data.counts import VoteCounts
 from ..data.labels import resolve_item
 from ..data.votes import Votes
 from . import firth, solvers
@@ -180,7 +181,7 @@ def _make_normalization(
     return Normalization("anchor", off, resolve_item(items, anchor, "anchor"))
 
 
-def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
+def check_estimable(votes: Votes | VoteCounts, table: Array, *, need_strong: bool) -> None:
     """Raise if the comparison graph is disconnected or (when needed) not strongly connected."""
     c = votes.counts
     k = votes.n_items
@@ -214,7 +215,7 @@ def check_estimable(votes: Votes, table: Array, *, need_strong: bool) -> None:
     raise NoFiniteEstimateError(up, down)
 
 
-def check_prior_is_enough(votes: Votes, table: Array, prior_strength: float) -> None:
+def check_prior_is_enough(votes: Votes | VoteCounts, table: Array, prior_strength: float) -> None:
     """A prior too weak to matter in double precision cannot make the estimate finite."""
     try:
         check_estimable(votes, table, need_strong=True)
@@ -234,7 +235,7 @@ def check_prior_is_enough(votes: Votes, table: Array, prior_strength: float) -> 
         ) from None
 
 
-def check_tie_model_estimable(votes: Votes, table: Array, ties: str) -> None:
+def check_tie_model_estimable(votes: Votes | VoteCounts, table: Array, ties: str) -> None:
     """Raise if a tie model's likelihood has no finite maximum despite strong connectivity.
 
     With Davidson or Rao-Kupper ties the likelihood can keep growing along
@@ -334,7 +335,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
     prior_strength: float
     solver: str
     default_covariance: str
-    votes: Votes
+    votes: Votes | VoteCounts
     _theta: Array = field(repr=False)
     _info: Array = field(repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -465,25 +466,26 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
                 return information_matrix(self.ties, c.pair_i, c.pair_j, k, terms, 0.0)
             _, _, meat = solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
             return meat
-        # cluster-robust: sum the per-vote scores within clusters
-        codes, n_cl = self.votes.cluster_codes(cluster, purpose="kind='cluster'")
-        cell = self.votes.row_cell
-        cp = c.cell_pair[cell]
-        co = c.cell_outcome[cell]
-        wv = c.cell_weight[cell]
+        # cluster-robust: sum the per-vote scores within clusters (votes of a cell share
+        # their score, so cluster sums are the (cluster x cell) counts times the cell scores)
+        cmat = self.votes.cluster_matrix(cluster, purpose="kind='cluster'")
+        n_cl = cmat.shape[0]
+        cells = np.arange(c.n_cells)
+        cp, co, wv = c.cell_pair, c.cell_outcome, c.cell_weight
         sa = wv * a[cp, co]
-        rows = np.concatenate([codes, codes])
+        rows = np.concatenate([cells, cells])
         cols = np.concatenate([c.pair_i[cp], c.pair_j[cp]])
         data = np.concatenate([sa, -sa])
         if m > k:
-            rows = np.concatenate([rows, codes])
-            cols = np.concatenate([cols, np.full(codes.size, k)])
+            rows = np.concatenate([rows, cells])
+            cols = np.concatenate([cols, np.full(cells.size, k)])
             data = np.concatenate([data, wv * cc[cp, co]])
-        g = sparse.coo_matrix((data, (rows, cols)), shape=(n_cl, m)).tocsr()
+        scores = sparse.coo_matrix((data, (rows, cols)), shape=(c.n_cells, m)).tocsr()
+        g = sparse.csr_matrix(cmat @ scores)
         if as_sparse:
             return (g.T @ g) * (n_cl / (n_cl - 1.0))
-        meat = np.asarray((g.T @ g).toarray())
-        return meat * (n_cl / (n_cl - 1.0))
+        out: Array = np.asarray((g.T @ g).toarray()) * (n_cl / (n_cl - 1.0))
+        return out
 
     def covariance(self, kind: str | None = None, *, cluster: ArrayLike | None = None) -> Array:
         """Covariance matrix of the ratings on the Elo scale (K x K).
@@ -774,7 +776,7 @@ def tie_parameter(ties: str, tau: float, var_tau: float) -> tuple[float, float]:
 
 
 def bradley_terry(
-    votes: Votes,
+    votes: Votes | VoteCounts,
     *,
     ties: str = "half",
     prior_strength: float = 0.0,
@@ -797,8 +799,8 @@ def bradley_terry(
 
     Parameters
     ----------
-    votes : Votes
-        The pairwise votes.
+    votes : Votes or VoteCounts
+        The pairwise votes, as rows or as counts (:func:`elosim.count_votes`).
     ties : {"half", "davidson", "rao-kupper"}
         ``"half"``: a tie is half a win for each side (LMArena's convention; a
         quasi-likelihood, so use the sandwich covariance). ``"davidson"``: Davidson (1970),
@@ -913,10 +915,10 @@ def bradley_terry(
     >>> [round(float(r), 1) for r in fit.ratings - fit.ratings.mean()]
     [-77.6, 7.4, -72.2, 142.4]
     """
-    if not isinstance(votes, Votes):
+    if not isinstance(votes, (Votes, VoteCounts)):
         raise TypeError(
-            f"votes must be an elosim.Votes (see Votes.from_frame / read_votes); "
-            f"got {type(votes).__name__}"
+            "votes must be an elosim.Votes or elosim.VoteCounts (see Votes.from_frame, "
+            f"read_votes, count_votes); got {type(votes).__name__}"
         )
     check_choice(ties, "ties", solvers.TIE_MODELS)
     check_choice(solver, "solver", ("auto", "newton", "sparse", "newman", "mm"))

@@ -224,8 +224,8 @@ def _version() -> str:
 
 def _fit_sentences(fit: Any) -> list[str]:
     votes = fit.votes
-    n_ties = int(np.count_nonzero(np.asarray(votes.outcome) == 2))
-    weighted = getattr(votes, "weight", None) is not None
+    n_ties = votes.counts.n_ties
+    weighted = votes.counts.weighted
     if fit.ties == "half":
         tie_rule = (
             "counting each tie as half a win for each side (a quasi-likelihood, the "

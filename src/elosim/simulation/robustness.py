@@ -75,6 +75,16 @@ def _check_fit(result: Any) -> BradleyTerryResult:
     return result
 
 
+def _vote_rows(fit: BradleyTerryResult, purpose: str) -> Votes:
+    """The fit's vote rows; a fit from counts has none (a named error)."""
+    if not isinstance(fit.votes, Votes):
+        raise TypeError(
+            f"{purpose} needs the vote rows (a fit of elosim.Votes); this fit is of "
+            "elosim.VoteCounts, which keeps only counts"
+        )
+    return fit.votes
+
+
 def _influence_matrix(fit: BradleyTerryResult, contrasts: Array) -> Array:
     """``(n_contrasts, n_cells)``: change of each contrast per unit weight added to a cell's vote.
 
@@ -104,7 +114,8 @@ def vote_influence(result: BradleyTerryResult, a: str | int, b: str | int) -> Ar
         raise ValueError(f"a and b must be different items; got {a!r} twice")
     cm = np.zeros((1, fit.n_items))
     cm[0, ia], cm[0, ib] = 1.0, -1.0
-    return np.asarray(_influence_matrix(fit, cm)[0][fit.votes.row_cell])
+    rows = _vote_rows(fit, "vote_influence")
+    return np.asarray(_influence_matrix(fit, cm)[0][rows.row_cell])
 
 
 def _greedy(psi: Array, count: Array, gap: float, budget: int) -> tuple[Array, float, bool]:
@@ -366,7 +377,7 @@ def votes_to_flip(
         ia, ib = ib, ia
     lead, trail = fit.items[ia], fit.items[ib]
     gap = float(fit.ratings[ia] - fit.ratings[ib])
-    votes = fit.votes
+    votes = _vote_rows(fit, "votes_to_flip")
     keep = np.ones(votes.n_votes, dtype=bool)
     sequence: list[NDArray[np.intp]] = []  # original rows, in removal order
     first_psi: Array | None = None
@@ -405,7 +416,7 @@ def votes_to_flip(
             n_linear = int(take.sum()) if ok else None
         # map the removed cells (most influential first) to rows of the original votes
         rows_now = np.flatnonzero(keep)
-        rc = current.votes.row_cell
+        rc = _vote_rows(current, "votes_to_flip").row_cell
         chosen = np.flatnonzero(take > 0)
         for cell in chosen[np.argsort(-psi[chosen], kind="stable")]:
             rows = rows_now[np.flatnonzero(rc == cell)[: int(take[cell])]]
