@@ -6,7 +6,6 @@ Nothing here prints, imports IPython or imports matplotlib/pandas at module leve
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -36,6 +35,11 @@ _LATEX_ESCAPES = {
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    "†": r"\textdagger{}",
+    "…": r"\dots{}",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "\u2212": "$-$",
 }
 
 
@@ -123,36 +127,3 @@ def escape_markdown(text: str) -> str:
     """
     out = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
     return out.replace("\r", " ").replace("\n", " ")
-
-
-def leaderboard_text(
-    head: list[str],
-    items: Sequence[str],
-    ratings: Any,
-    standard_error: Any,
-    ci_low: Any,
-    ci_high: Any,
-    n_votes: Any,
-) -> str:
-    """Fixed-width leaderboard (best first) under the given header lines.
-
-    Shared by the ``summary()`` of fits and bootstraps: ``rank, item, rating, SE, ci_low,
-    ci_high, votes``; long labels are truncated with an ellipsis.
-    """
-    import numpy as np
-
-    r = np.asarray(ratings, dtype=float)
-    order = np.argsort(-r, kind="stable")
-    width = max(12, min(48, max(len(x) for x in items)))
-    lines = [
-        *head,
-        "",
-        f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
-        f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",
-    ]
-    for rank, i in enumerate(order, 1):
-        lines.append(
-            f"{rank:>4}  {truncate(items[i], width):<{width}} {r[i]:>9.1f} "
-            f"{standard_error[i]:>7.1f} {ci_low[i]:>9.1f} {ci_high[i]:>9.1f} {n_votes[i]:>8,}"
-        )
-    return "\n".join(lines)

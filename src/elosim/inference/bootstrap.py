@@ -26,7 +26,6 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from .._core import hooks
 from .._core.errors import DegenerateBootstrapWarning, NoFiniteEstimateError
-from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
 from .._core.validation import (
@@ -552,23 +551,21 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         return df
 
     def summary(self, confidence_level: float | None = None, *, method: str | None = None) -> str:
-        """Fixed-width leaderboard with bootstrap intervals and the settings used."""
+        """Fixed-width leaderboard with bootstrap intervals, the settings used and the notes
+        (interval, caveats) that every output of the result shows."""
         level = self.confidence_level if confidence_level is None else confidence_level
         meth = method or self.method
-        ci = self.confidence_interval(level, method=meth)
         head = [
             "Bootstrap of a Bradley-Terry fit (Elo scale)",
             f"  votes: {self.fit.n_votes:,}   items: {self.fit.n_items}   ties: {self.fit.ties}",
             f"  normalisation: {self.fit.normalization.describe(self.items)}",
             f"  resamples: {self.n_resamples:,} ({'clusters' if self.cluster else 'votes'}, "
-            f"seed {self.seed}); degenerate redrawn: {self.n_degenerate}",
-            f"  intervals: {100 * level:g}% {meth}",
-            *self.fit._sparse_note(),
+            f"seed {self.seed})",
         ]
-        return leaderboard_text(
-            head, self.items, self.fit.ratings, self.standard_error, ci.low, ci.high,
-            self.fit.votes.votes_per_item,
+        out: str = hooks.call(
+            "result_text", self, head=head, confidence_level=level, method=meth
         )
+        return out
 
 
 def _ro(x: Array) -> Array:

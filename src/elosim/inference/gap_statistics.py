@@ -7,12 +7,12 @@ standard errors alone.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._core.format import format_pvalue
 from .._core.normal import norm
 from .._core.validation import check_choice, check_confidence_level, check_enough_resamples
 from ..data.labels import resolve_item
@@ -38,14 +38,8 @@ def pct(level: float) -> str:
     return f"{100 * level:.10g}%"
 
 
-def fmt_p(p: float) -> str:
-    if not math.isfinite(p):
-        return "nan"
-    if p == 0:
-        return "0"
-    if p < 1e-4:
-        return f"{p:.1e}"
-    return f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
+#: p-value text for sentences (``<1e-300`` where the p-value underflows, never ``0``).
+fmt_p = format_pvalue
 
 
 def frame(table: Any, what: str, **attrs: Any) -> pd.DataFrame:

@@ -20,7 +20,6 @@ from .._core.errors import (
     InsufficientMemoryError,
     NoFiniteEstimateError,
 )
-from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
 from .._core.validation import (
@@ -614,23 +613,11 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         n = self.votes.votes_per_item
         return tuple(self.items[i] for i in np.flatnonzero(n < min_votes))
 
-    def _sparse_note(self) -> list[str]:
-        few = self.sparse_items()
-        if not few:
-            return []
-        shown = ", ".join(few[:4]) + (f", ... ({len(few) - 4} more)" if len(few) > 4 else "")
-        return [
-            f"  note: {len(few)} item(s) with fewer than {SPARSE_VOTES} votes ({shown}): their "
-            f"intervals are unreliable; consider votes.min_votes({SPARSE_VOTES})"
-        ]
-
     def summary(self, confidence_level: float = 0.95, *, kind: str | None = None) -> str:
-        """Fixed-width text: the fit's settings and the leaderboard with Wald intervals."""
+        """Fixed-width text: the fit's settings, the leaderboard with Wald intervals and the
+        notes (interval, caveats) that every output of the fit shows."""
         level = check_confidence_level(confidence_level)
         kind = kind or self.default_covariance
-        ci = self.confidence_interval(level, kind=kind)
-        se = np.sqrt(self._variances(kind))
-        pct = f"{100 * level:g}%"
         head = [
             "Bradley-Terry fit (Elo scale)",
             f"  votes: {self.n_votes:,}   items: {self.n_items}   ties: {self.ties}"
@@ -649,12 +636,9 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
                 if self.bias_reduction == "firth"
                 else ""
             ),
-            f"  intervals: {pct} Wald, {kind} covariance",
-            *self._sparse_note(),
         ]
-        return leaderboard_text(
-            head, self.items, self.ratings, se, ci.low, ci.high, self.votes.votes_per_item
-        )
+        out: str = hooks.call("result_text", self, head=head, confidence_level=level, kind=kind)
+        return out
 
 
 def bradley_terry(

@@ -36,6 +36,7 @@ from .options import (
     PLOT_KINDS,
     PROG,
     CLIError,
+    _CommandParser,
     _data_options,
     _global_options,
     _model_options,
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _global_options(parser, suppress=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     sub.required = True
 
     fit = sub.add_parser(

@@ -50,6 +50,30 @@ class _Parser(argparse.ArgumentParser):
         raise CLIError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
 
 
+class _CommandParser(_Parser):
+    """The parser of one command: options and positionals may come in any order.
+
+    ``elosim compare FILE --drop-self A B`` must work as well as
+    ``elosim compare FILE A B --drop-self``: plain ``parse_args`` stops collecting
+    positionals at the first option, so the command's arguments are parsed with
+    :meth:`argparse.ArgumentParser.parse_known_intermixed_args` (which itself calls
+    ``parse_known_args``, hence the re-entry guard).
+    """
+
+    _inner = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._inner:
+            return super().parse_known_args(args, namespace)
+        self._inner = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._inner = False
+
+
 # ---------------------------------------------------------------------------- option types
 def _positive_int(text: str) -> int:
     try:
