@@ -31,6 +31,7 @@ from .inference.ranks import (
 )
 from .inference.reported import ReportedGapTest, gap_test_from_reported, overlap_test_level
 from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
+from .present.citation import cite
 from .simulation.arena import TrueWinProbability, simulate_votes, true_win_probability
 from .simulation.online import (
     EloBTComparison,
@@ -99,6 +100,7 @@ __all__ = [
     "adjust_pvalues",
     "bootstrap",
     "bradley_terry",
+    "cite",
     "compare_elo_bt",
     "coverage_study",
     "datasets",

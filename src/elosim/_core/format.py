@@ -57,6 +57,7 @@ def require_pandas(what: str) -> Any:
 def level_text(confidence_level: float) -> str:
     """``0.95`` -> ``"95%"`` (no trailing zeros, no float noise).
 
+    >>> from elosim._core.format import level_text
     >>> level_text(0.95), level_text(0.999), level_text(0.5)
     ('95%', '99.9%', '50%')
     """
@@ -69,6 +70,7 @@ def format_number(x: Any, digits: int = 1, *, minus: str = "-", thousands: bool 
     ``minus`` replaces the leading ``-`` (e.g. :data:`MINUS` for typeset text). Rounding
     never produces ``"-0"``.
 
+    >>> from elosim._core.format import format_number
     >>> format_number(-0.04, 1), format_number(-1234.5, 0, minus="\u2212", thousands=True)
     ('0.0', '\u22121,234')
     """
@@ -113,6 +115,7 @@ def truncate(text: str, width: int) -> str:
 def escape_latex(text: str) -> str:
     r"""Escape LaTeX special characters (``\ & % $ # _ { } ~ ^ < >``).
 
+    >>> from elosim._core.format import escape_latex
     >>> escape_latex("gpt_4o & 50% #1")
     'gpt\\_4o \\& 50\\% \\#1'
     """
@@ -122,6 +125,7 @@ def escape_latex(text: str) -> str:
 def escape_markdown(text: str) -> str:
     r"""Escape a table cell for Markdown (pipes, backslashes, backticks, newlines).
 
+    >>> from elosim._core.format import escape_markdown
     >>> escape_markdown("a|b")
     'a\\|b'
     """

@@ -73,6 +73,7 @@ def column_label(name: str, labels: Mapping[str, str] | None = None) -> str:
     """The label shown for column ``name``: ``labels``, then :data:`LABELS`, then the name
     with underscores as spaces and a capital first letter.
 
+    >>> from elosim._core.table import column_label
     >>> column_label("ci_low"), column_label("ci_low", {"ci_low": "Lower"})
     ('CI low', 'Lower')
     >>> column_label("p_win_a")
@@ -248,7 +249,8 @@ def to_markdown(
 
     Examples
     --------
-    >>> print(to_markdown({"item": ["a|b", "c"], "rating": [1012.345, 987.6]},
+    >>> import elosim
+    >>> print(elosim.report.to_markdown({"item": ["a|b", "c"], "rating": [1012.345, 987.6]},
     ...                   formats={"rating": ".1f"}, labels={"rating": "Elo"}))
     | Item |    Elo |
     |:-----|-------:|
@@ -329,7 +331,9 @@ def to_latex(
 
     Examples
     --------
-    >>> print(to_latex({"item": ["gpt_4o"], "rating": [-12.34]}, formats={"rating": ".1f"}))
+    >>> import elosim
+    >>> print(elosim.report.to_latex({"item": ["gpt_4o"], "rating": [-12.34]},
+    ...                              formats={"rating": ".1f"}))
     \begin{tabular}{lr}
     \toprule
     Item & Rating \\
@@ -416,7 +420,8 @@ def to_text(
 
     Examples
     --------
-    >>> print(to_text({"item": ["a", "bb"], "rating": [1012.345, -987.6]},
+    >>> import elosim
+    >>> print(elosim.report.to_text({"item": ["a", "bb"], "rating": [1012.345, -987.6]},
     ...               formats={"rating": ".1f"}))
     Item  Rating
     ----  ------
@@ -490,7 +495,8 @@ def html_table(
 
     Examples
     --------
-    >>> out = html_table({"item": ["<b>x</b>"], "votes": [1200]})
+    >>> import elosim
+    >>> out = elosim.report.html_table({"item": ["<b>x</b>"], "votes": [1200]})
     >>> "&lt;b&gt;x&lt;/b&gt;" in out and "<b>x" not in out
     True
     """
@@ -531,7 +537,7 @@ def html_table(
     parts.append("</tbody></table>")
     if t.notes:
         parts.append(
-            '<p style="font-size: smaller; margin-top: 0.3em;">'
+            '<p class="elosim-notes" style="font-size: 0.9em; margin-top: 0.3em;">'
             + "<br>".join(esc(n) for n in t.notes)
             + "</p>"
         )
@@ -541,7 +547,8 @@ def html_table(
 def repr_line(kind: str, *parts: str, width: int = 160) -> str:
     """The one-line repr shared by results: ``<Kind: part, part, ...>``, at most ``width``.
 
-    >>> repr_line("BradleyTerryResult", "53 items", "135,624 votes")
+    >>> import elosim
+    >>> elosim.report.repr_line("BradleyTerryResult", "53 items", "135,624 votes")
     '<BradleyTerryResult: 53 items, 135,624 votes>'
     """
     text = f"<{kind}: {', '.join(p for p in parts if p)}>"

@@ -33,8 +33,8 @@ from .._core.validation import (
     check_confidence_level,
     check_enough_resamples,
     check_positive_int,
-    check_rng,
     check_tolerance,
+    seed_from,
 )
 from ..models import solvers
 from ..models.batch import BatchProblem
@@ -637,11 +637,11 @@ def _compute(
     n_jobs: int,
     progress: bool = False,
 ) -> tuple[Array, int, dict[str, int], int]:
-    from .._core.progress import ProgressBar
+    from .._core.progress import progress_bar
 
     problem = _problem(fit)
     chunks = _chunks(reps, plan.block)
-    with ProgressBar(len(reps), desc="bootstrap", enabled=progress) as bar:
+    with progress_bar(len(reps), desc="bootstrap", enabled=progress) as bar:
         if n_jobs == 1 or len(chunks) == 1:
             results = []
             for ch in chunks:
@@ -732,7 +732,10 @@ def bootstrap(
     n_jobs : int
         Threads used to draw and fit chunks of replicates.
     progress : bool
-        Show a progress bar on standard error (drawn only when it is a terminal).
+        Show a progress bar: tqdm's ``tqdm.auto`` bar when tqdm is installed (a widget in
+        Jupyter, text in a terminal; ``pip install "elosim[progress]"``), otherwise a plain
+        text bar in a terminal or notebook. Never drawn into logs, pipes or captured
+        output.
     tol : float
         Gradient tolerance of each replicate's fit, relative to its number of votes.
     resampling : {"multinomial", "poisson"}
@@ -787,13 +790,9 @@ def bootstrap(
     n_jobs = check_positive_int(n_jobs, "n_jobs")
     check_choice(resampling, "resampling", RESAMPLING)
     tol = check_tolerance(tol)
-    gen = check_rng(rng)
     # an int seed is used as is (so ``rng=seed`` reproduces the result and the methods text
     # can quote it); otherwise a seed is drawn from the generator and recorded
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        seed = int(rng)
-    else:
-        seed = int(gen.integers(0, 2**63 - 1))
+    seed = seed_from(rng)
     cm = None
     codes = None
     if cluster is not None and cluster is not False:

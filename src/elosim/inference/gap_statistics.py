@@ -121,6 +121,7 @@ def wald_gaps(
 
     Examples
     --------
+    >>> from elosim.inference.gap_statistics import wald_gaps
     >>> import numpy as np
     >>> out = wald_gaps([10.0, 0.0], np.diag([9.0, 16.0]), [0], [1])
     >>> float(out["standard_error"][0]), round(float(out["pvalue"][0]), 4)

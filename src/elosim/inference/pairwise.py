@@ -45,9 +45,10 @@ def adjust_pvalues(pvalues: ArrayLike, *, method: str | None = "holm") -> Array:
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm").tolist()
+    >>> import elosim
+    >>> elosim.adjust_pvalues([0.01, 0.04, 0.03], method="holm").tolist()
     [0.03, 0.06, 0.06]
-    >>> adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh").round(3).tolist()
+    >>> elosim.adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
     p: Array = np.asarray(pvalues, dtype=float)
@@ -290,7 +291,7 @@ def pairwise_gap_tests(
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
-    >>> tests = pairwise_gap_tests(elosim.bradley_terry(votes), adjust="holm")
+    >>> tests = elosim.pairwise_gap_tests(elosim.bradley_terry(votes), adjust="holm")
     >>> tests.n_pairs, tests.item_a[:3]
     (6, ('A', 'A', 'A'))
     """

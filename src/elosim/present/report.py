@@ -37,6 +37,7 @@ from .._core.format import (
 from .._core.table import Bound, Table, html_table, repr_line, to_latex, to_markdown, to_text
 from .._core.validation import check_choice, check_confidence_level
 from .caveats import SPARSE_MARK, caveats, pvalue_floor, sparse_items
+from .citation import method_references
 
 __all__ = [
     "Bound",
@@ -102,11 +103,12 @@ def format_interval(
 
     Examples
     --------
-    >>> format_interval(1541.3, 1533.2, 1549.4)
+    >>> import elosim
+    >>> elosim.report.format_interval(1541.3, 1533.2, 1549.4)
     '1541 (95% CI 1533 to 1549)'
-    >>> format_interval(1541.3, 1533.2, 1549.4, style="pm")
+    >>> elosim.report.format_interval(1541.3, 1533.2, 1549.4, style="pm")
     '1541 +8/−8'
-    >>> format_interval(-3.21, -7.5, 1.25, digits=1, confidence_level=0.9, ascii=True)
+    >>> elosim.report.format_interval(-3.21, -7.5, 1.25, digits=1, confidence_level=0.9, ascii=True)
     '-3.2 (90% CI -7.5 to 1.2)'
     """
     check_choice(style, "style", ("ci", "pm"))
@@ -159,10 +161,10 @@ def interval_description(
     >>> votes = elosim.Votes.from_counts(
     ...     ["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
     >>> fit = elosim.bradley_terry(votes)
-    >>> interval_description(fit)
+    >>> elosim.report.interval_description(fit)
     '95% Wald CI, sandwich covariance'
     >>> boot = elosim.bootstrap(fit, n_resamples=50, rng=0)
-    >>> interval_description(boot, 0.9, method="bca")
+    >>> elosim.report.interval_description(boot, 0.9, method="bca")
     '90% BCa bootstrap CI, 50 resamples'
     """
     if _is_bootstrap(result):
@@ -272,6 +274,7 @@ def methods_text(
     method: str | None = None,
     kind: str | None = None,
     width: int | None = None,
+    references: bool = True,
 ) -> str:
     """A paragraph stating exactly what was computed, ready for a methods section.
 
@@ -289,6 +292,9 @@ def methods_text(
         The interval settings to describe (defaults: the result's own).
     width : int, optional
         Wrap the paragraph to this many characters.
+    references : bool
+        Follow the paragraph with the full references of the methods used (one per line,
+        after a blank line and ``References:``); :func:`elosim.cite` gives them as BibTeX.
 
     Returns
     -------
@@ -303,7 +309,7 @@ def methods_text(
     --------
     >>> import elosim
     >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
-    >>> print(methods_text(elosim.bradley_terry(votes), width=88)[:164])
+    >>> print(elosim.report.methods_text(elosim.bradley_terry(votes), width=88)[:164])
     Ratings were estimated by maximum likelihood under the Bradley-Terry model from 13
     pairwise votes (0 ties) on 3 items, counting each tie as half a win for each side
     """
@@ -361,9 +367,11 @@ def methods_text(
         )
         parts.append(_software(result))
     elif hasattr(result, "rank_low") and hasattr(result, "rank_high"):
+        seed = getattr(result, "seed", None)
         parts.append(
             f"Confidence sets for the ranks of the {len(result.items)} items (rank 1 = best) "
-            f"were computed as {result.method}."
+            f"were computed as {result.method}"
+            + (f" (random seed {seed})." if seed is not None else ".")
         )
         parts.append(_software(None))
     elif hasattr(result, "pvalue_adjusted"):
@@ -415,7 +423,12 @@ def methods_text(
             f"online Elo or quasi-variances); got {type(result).__name__}"
         )
     text = " ".join(parts)
-    return textwrap.fill(text, width) if width else text
+    text = textwrap.fill(text, width) if width else text
+    refs = method_references(result) if references else []
+    if refs:
+        lines = [textwrap.fill(r, width, subsequent_indent="  ") if width else r for r in refs]
+        text += "\n\nReferences:\n" + "\n".join(lines)
+    return text
 
 
 # ---------------------------------------------------------------------------- results
@@ -705,7 +718,7 @@ def result_latex(
     >>> import elosim
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
     >>> tex = elosim.report.result_latex(fit, caption="Arena ratings")
-    >>> print(tex.splitlines()[2][:63])  # your caption, then which interval, then caveats
+    >>> print(tex.splitlines()[2][:72])  # your caption, then which interval, then caveats
     \\caption{Arena ratings. 95\\% Wald CI, sandwich covariance. \\textdagger{}
     """
     longtable = options.pop("longtable", None)
@@ -724,7 +737,7 @@ def result_html(result: Any, *, max_rows: int = 60, **options: Any) -> str:
     --------
     >>> import elosim
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 6], [4, 0]]))
-    >>> result_html(fit).startswith("<div")
+    >>> elosim.report.result_html(fit).startswith("<div")
     True
     """
     head = f"<p style=\"font-family: monospace;\">{html.escape(repr(result))}</p>"

@@ -1,8 +1,8 @@
 """Power and sample size for detecting an Elo gap between two items.
 
-Closed forms (METHODS A12, D2) built from the Elo curve (A1) and the binomial variance of
-one vote, plus a cheap Monte-Carlo check (:func:`simulated_power`) that draws the
-two-item vote counts directly.
+Closed forms (references: ref-power) built from the Elo curve and the binomial variance of
+one vote, plus a cheap Monte-Carlo check (:func:`simulated_power`) that draws the two-item
+vote counts directly.
 
 Model
 -----
@@ -35,7 +35,7 @@ Designs (``n`` is the **total** number of votes):
   kept; only the A–B factor ``v(p, t)`` changes, an approximation.)
 
 Where the variance is evaluated (``variance=``): ``"parity"`` (default) uses ``p = ½`` for
-every vote (the local-alternative approximation behind METHODS D2: ``votes_needed(1)`` is
+every vote (the local-alternative approximation behind the closed forms: ``votes_needed(1)`` is
 947,450); ``"alternative"`` uses ``p`` at the true gap (what a Wald test actually sees;
 slightly more votes, e.g. 947,458 for a 1-point gap).
 
@@ -230,7 +230,7 @@ def votes_needed(
     alternative : {"two-sided", "greater"}
         Two-sided test, or one-sided in the direction of the true gap.
     variance : {"parity", "alternative"}
-        Evaluate the vote variance at a win probability of ½ (default; METHODS D2) or at the
+        Evaluate the vote variance at a win probability of ½ (default; the closed forms) or at the
         true win probability implied by ``gap`` (slightly larger ``n``).
     scale, base : float
         Elo scale (400 points per factor ``base`` = 10 in odds).
@@ -248,7 +248,8 @@ def votes_needed(
 
     References
     ----------
-    .. [1] METHODS A12/D2 (derived from the Elo curve and the binomial variance).
+    .. [1] elosim documentation, references: ref-power (derived from
+       the Elo curve and the binomial variance).
 
     Examples
     --------

@@ -231,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
+    >>> from elosim.present.cli.entry import main
     >>> main(["power", "--gap", "1"])  # doctest: +ELLIPSIS
     votes needed: 947,450
       (gap 1 Elo points, power 80%, two-sided test at the 5% level, ...)
