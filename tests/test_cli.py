@@ -396,7 +396,7 @@ def test_unknown_outcome_labels(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == cli.EXIT_DATA
     line = one_error_line(err)
     assert "'banana'" in line
-    assert "row(s) 1" in line
+    assert "row(s) 3 (lines of the file" in line
 
 
 def test_malformed_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

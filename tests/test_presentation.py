@@ -484,3 +484,23 @@ def test_docstring_examples_run_when_pasted_after_import_elosim() -> None:
     """Every example names what it uses (``elosim.x(...)`` or its own import), so it runs
     when pasted into a session that has only done ``import elosim``."""
     assert _unqualified_names() == {}
+
+
+def test_file_errors_name_the_line_an_editor_shows(tmp_path: Path) -> None:
+    path = tmp_path / "votes.csv"
+    path.write_text("model_a,model_b,winner\nx,y,model_a\ny,z,tie\n,x,model_b\n")
+    # the empty label is on line 4 of the file (header = line 1)
+    with pytest.raises(elosim.VotesError, match=r"at row\(s\) 4 \(lines of the file; the "
+                       r"header is line 1\)"):
+        elosim.read_votes(path)
+    # an in-memory table keeps 0-based row positions
+    with pytest.raises(elosim.VotesError, match=r"at row\(s\) 2;"):
+        elosim.Votes.from_frame({"model_a": ["x", "y", None], "model_b": ["y", "z", "x"],
+                                 "winner": ["model_a", "tie", "model_b"]})
+
+
+def test_unknown_item_errors_say_item(sparse_fit: Any) -> None:
+    with pytest.raises(KeyError, match=r"unknown item 'gpt-5' \(given as a\)"):
+        sparse_fit.gap_test("gpt-5", "alpha")
+    with pytest.raises(KeyError, match=r"unknown item 'gpt-5' \(given as b\)"):
+        sparse_fit.gap_test("alpha", "gpt-5")
