@@ -630,7 +630,8 @@ CATALOGUE: list[Entry] = [
       lambda tmp: elosim.read_votes(
           write(tmp, "unk.csv", "model_a,model_b,winner\nx,y,model_a\ny,z,draw\n")),
       elosim.VotesError,
-      r"column 'winner' has 1 unknown outcome label\(s\): 'draw' \(row\(s\) 1\)"),
+      r"column 'winner' has 1 unknown outcome label\(s\): 'draw' \(row\(s\) 3 \(lines of "
+      r"the file; the header is line 1\)\)"),
     E("file-unknown-encoding",
       "read_votes with encoding='utf-9'",
       lambda tmp: elosim.read_votes(
