@@ -368,7 +368,8 @@ def test_no_unshipped_methods_citations() -> None:
                 assert not pattern.search(path.read_text(encoding="utf-8")), path
     refs = (ROOT / "docs" / "explanation" / "references.md").read_text(encoding="utf-8")
     for label in ("ref-gap-variance", "ref-power", "ref-rank-sets", "ref-elo-scale",
-                  "ref-online-elo", "ref-ties", "ref-robustness", "ref-bootstrap-mc"):
+                  "ref-online-elo", "ref-ties", "ref-robustness", "ref-bootstrap-mc",
+                  "ref-poissonisation", "ref-many-items"):
         assert f"({label})=" in refs
 
 
