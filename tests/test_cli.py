@@ -17,6 +17,7 @@ import pytest
 
 import elosim
 from elosim._core.progress import ProgressBar
+from elosim._core.table import column_label
 from elosim.present import cli
 
 EX = ["--example", "lmarena-140k"]
@@ -82,28 +83,33 @@ def test_fit_example_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--min-votes 20" in warn
     lines = out.splitlines()
     settings = lines[0]
-    for part in ("135,624 votes", "53 items", "ties: half", "95% Wald CI", "seed: n/a"):
+    for part in ("135,624 votes", "53 items", "ties: half"):
         assert part in settings
-    assert lines[1].split()[:3] == ["rank", "item", "rating"]
-    for head in ("95% CI", "SE", "votes"):
-        assert head in lines[1]
-    first = lines[2].split()
+    assert "seed" not in settings  # nothing random in a Wald fit: no "seed: n/a" noise
+    assert lines[1] == "Bradley-Terry ratings (Elo scale)"
+    assert lines[2].split()[:3] == ["Rank", "Item", "Rating"]
+    for head in ("CI low", "CI high", "SE", "Votes"):
+        assert head in lines[2]
+    first = lines[4].split()
     assert first[:2] == ["1", "gemini-2.5-pro"]
-    assert len(lines) == 2 + 53 + 1  # + the note on the 2-vote model
-    assert lines[-1].startswith("# note: 1 item(s) with fewer than 20 votes")
-    assert "--min-votes 20" in lines[-1]
+    notes = "\n".join(lines[4 + 53:])
+    assert notes.startswith("95% Wald CI, sandwich covariance.")
+    assert "† 1 item(s) with fewer than 20 votes" in notes
+    assert "--min-votes 20" in notes
+    assert "qwen3-coder-480b-a35b-instruct †" in out  # the row itself is flagged
 
 
 def test_fit_example_bootstrap_warns_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "fit", *EX, "--bootstrap", "50", "--seed", "1", "--top", "3")
     assert code == 0
     settings = out.splitlines()[0]
-    assert "95% percentile bootstrap CI, 50 resamples" in settings
-    assert "seed: 1" in settings
-    assert out.splitlines()[2].split()[1] == "gemini-2.5-pro"
-    assert len(out.splitlines()) == 2 + 3 + 1  # + the sparse-item note
-    # the 2-vote model makes some resamples degenerate: one warning line, in CLI terms, and
-    # one line for its few votes
+    assert "95% percentile bootstrap CI, 50 resamples" in out
+    assert "seed 1" in settings
+    assert out.splitlines()[4].split()[1] == "gemini-2.5-pro"
+    assert "… 50 more rows" in out
+    assert "† 1 item(s) with fewer than 20 votes" in out  # the sparse-item caveat
+    assert "degenerate resamples" in out  # and the redrawn resamples
+    # the 2-vote model makes some resamples degenerate: one warning line, in CLI terms
     warns = [ln for ln in err.splitlines() if ln]
     assert len(warns) == 2
     assert warns[0].startswith("elosim: warning: ")
@@ -175,15 +181,15 @@ def test_fit_markdown_and_latex(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     lines = out.splitlines()
     header = [c.strip() for c in lines[0].strip("|").split("|")]
-    assert header == list(cli.RATING_COLUMNS)
+    assert header == [column_label(c) for c in cli.RATING_COLUMNS]
     assert set(lines[1]) <= set("|-: ")
     assert "gemini-2.5-pro" in lines[2]
     assert "95% Wald CI" in out
     code, out, _ = run(capsys, "fit", *EX, "--format", "latex", "--top", "3")
     assert code == 0
-    assert r"\begin{tabular}" in out
+    assert r"\begin{table}" in out
     assert r"\end{tabular}" in out
-    assert r"n\_votes" in out
+    assert "Votes" in out
 
 
 def test_fit_options_anchor_offset_min_votes_ties(capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,11 +214,12 @@ def test_compare_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "compare", *EX, "gemini-2.5-pro", "o3-2025-04-16")
     assert code == 0, err
     assert out.startswith("# 135,624 votes")
-    assert "gap (gemini-2.5-pro - o3-2025-04-16)" in out
-    for part in ("95% CI", "statistic", "p = "):
+    assert out.splitlines()[1] == "Gap test"
+    assert out.splitlines()[4].split()[:2] == ["gemini-2.5-pro", "o3-2025-04-16"]
+    for part in ("95% CI", "Statistic", "< 0.001"):
         assert part in out
-    assert "method: Wald" in out
-    assert "Conclusion: gemini-2.5-pro is above o3-2025-04-16 at the 5% level." in out
+    assert "Wald, sandwich covariance" in out
+    assert "Conclusion: gemini-2.5-pro is above o3-2025-04-16 at the 5% level" in out
 
 
 def test_compare_formats_alternative_and_bootstrap(
@@ -234,7 +241,7 @@ def test_compare_formats_alternative_and_bootstrap(
     assert row["method"].startswith("bootstrap basic")
     code, out, _ = run(capsys, "compare", small_csv, "x", "z", "--format", "markdown")
     assert code == 0
-    assert out.startswith("| item_a")
+    assert out.startswith("| Item A")
 
 
 # ---------------------------------------------------------------------------- power
@@ -398,7 +405,7 @@ def test_unknown_outcome_labels(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == cli.EXIT_DATA
     line = one_error_line(err)
     assert "'banana'" in line
-    assert "row(s) 1" in line
+    assert "row(s) 3 (lines of the file" in line
 
 
 def test_malformed_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 import elosim
 from elosim import report
 from elosim._core.format import format_pvalue
+from elosim._core.table import Bound, column_label
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -231,14 +232,18 @@ def test_html_is_size_capped() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_latex_is_a_booktabs_tabular(hostile: dict[str, Any], name: str) -> None:
     tex = hostile[name].to_latex()
-    assert tex.startswith(r"\begin{tabular}{")
+    # every result table has notes (the interval, the caveats), so it is a captioned float
+    assert tex.startswith((r"\begin{table}", r"\begin{longtable}"))
     assert r"\toprule" in tex
     assert r"\bottomrule" in tex
-    assert tex.endswith(r"\end{tabular}")
+    assert tex.endswith((r"\end{table}", r"\end{longtable}"))
     assert "<script>" not in tex
     wrapped = hostile[name].to_latex(caption="A caption", label="tab:x")
     assert r"\begin{table}" in wrapped
     assert r"\label{tab:x}" in wrapped
+    # a caption of one's own keeps the notes (which interval, caveats) after it
+    table = report.result_table(hostile[name])
+    assert r"\caption{A caption. " in wrapped or not table.notes
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -275,6 +280,7 @@ def _parse_markdown(text: str) -> tuple[list[str], list[list[str]]]:
     lines = [x for x in text.splitlines() if x.startswith("|")]
     split = [[c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", x)[1:-1]]
              for x in lines]
+    split = [r for r in split if not r[0].startswith("…")]
     return split[0], split[2:]
 
 
@@ -295,8 +301,12 @@ def _check_cell(cell: str, value: Any, spec: str | None) -> None:
     if math.isnan(v):
         assert cell == "nan"
         return
-    if cell.startswith("<"):  # "<1e-300"
-        assert v < 1e-300
+    if isinstance(value, Bound):  # a p-value at a resampling floor: "≤ 0.0099"
+        assert cell.startswith("≤ ")
+        assert float(cell[2:]) == float(format_pvalue(v))
+        return
+    if cell.startswith("<"):  # "< 0.001" in tables
+        assert v < 1e-3 if spec == "p" else v < 1e-300
         return
     parsed = float(cell)
     if math.isinf(v):
@@ -319,10 +329,10 @@ def test_markdown_parses_back(results: dict[str, Any], hostile: dict[str, Any],
     for res in (results[name], hostile[name]):
         table = report.result_table(res)
         header, rows = _parse_markdown(res.to_markdown())
-        assert header == list(table.columns)
+        assert header == [column_label(c) for c in table.columns]
         assert len(rows) == table.n_rows
         for i, row in enumerate(rows):
-            for col, cell in zip(header, row, strict=True):
+            for col, cell in zip(table.columns, row, strict=True):
                 _check_cell(cell, table.columns[col][i], table.formats.get(col))
         if table.title:
             assert "Table: " + table.title in res.to_markdown()

@@ -283,7 +283,7 @@ def test_overlap_level():
 
 # ---------------------------------------------------------------- errors
 def test_bad_inputs(wiki_fit):
-    with pytest.raises(KeyError, match="unknown a 'Z'"):
+    with pytest.raises(KeyError, match=r"unknown item 'Z' \(given as a\)"):
         gap_test(wiki_fit, "Z", "A")
     with pytest.raises(ValueError, match="two different items; got 'A' for both"):
         gap_test(wiki_fit, "A", " A")

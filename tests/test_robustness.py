@@ -121,7 +121,7 @@ def test_top_robustness():
     ("call", "exc", "match"),
     [
         (lambda f: votes_to_flip(f, "a", "a"), ValueError, "must be different items"),
-        (lambda f: votes_to_flip(f, "a", "zz"), KeyError, "unknown b 'zz'"),
+        (lambda f: votes_to_flip(f, "a", "zz"), KeyError, "unknown item 'zz' \\(given as b\\)"),
         (lambda f: votes_to_flip(f, "a", "b", max_removed=0), ValueError, "max_removed"),
         (lambda f: votes_to_flip(f, "a", "b", refine=1), TypeError, "refine must be"),
         (lambda f: votes_to_flip(f.votes, "a", "b"), TypeError, "BradleyTerryResult"),

@@ -37,6 +37,7 @@ from .inference.subsets import SubsetComparisonResult, compare_subsets, subset_f
 from .models.contextual import CoefficientsResult, ContextualBradleyTerryResult, FeatureError
 from .models.features import home_advantage_features, style_features
 from .models.fit import BradleyTerryResult, ConfidenceInterval, bradley_terry
+from .present.citation import cite
 from .simulation.arena import TrueWinProbability, simulate_votes, true_win_probability
 from .simulation.online import (
     EloBTComparison,
@@ -111,6 +112,7 @@ __all__ = [
     "adjust_pvalues",
     "bootstrap",
     "bradley_terry",
+    "cite",
     "compare_elo_bt",
     "compare_subsets",
     "count_votes",

@@ -6,7 +6,6 @@ Nothing here prints, imports IPython or imports matplotlib/pandas at module leve
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -36,6 +35,11 @@ _LATEX_ESCAPES = {
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    "†": r"\textdagger{}",
+    "…": r"\dots{}",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "\u2212": "$-$",
 }
 
 
@@ -53,6 +57,7 @@ def require_pandas(what: str) -> Any:
 def level_text(confidence_level: float) -> str:
     """``0.95`` -> ``"95%"`` (no trailing zeros, no float noise).
 
+    >>> from elosim._core.format import level_text
     >>> level_text(0.95), level_text(0.999), level_text(0.5)
     ('95%', '99.9%', '50%')
     """
@@ -65,6 +70,7 @@ def format_number(x: Any, digits: int = 1, *, minus: str = "-", thousands: bool 
     ``minus`` replaces the leading ``-`` (e.g. :data:`MINUS` for typeset text). Rounding
     never produces ``"-0"``.
 
+    >>> from elosim._core.format import format_number
     >>> format_number(-0.04, 1), format_number(-1234.5, 0, minus="\u2212", thousands=True)
     ('0.0', '\u22121,234')
     """
@@ -109,6 +115,7 @@ def truncate(text: str, width: int) -> str:
 def escape_latex(text: str) -> str:
     r"""Escape LaTeX special characters (``\ & % $ # _ { } ~ ^ < >``).
 
+    >>> from elosim._core.format import escape_latex
     >>> escape_latex("gpt_4o & 50% #1")
     'gpt\\_4o \\& 50\\% \\#1'
     """
@@ -118,41 +125,9 @@ def escape_latex(text: str) -> str:
 def escape_markdown(text: str) -> str:
     r"""Escape a table cell for Markdown (pipes, backslashes, backticks, newlines).
 
+    >>> from elosim._core.format import escape_markdown
     >>> escape_markdown("a|b")
     'a\\|b'
     """
     out = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
     return out.replace("\r", " ").replace("\n", " ")
-
-
-def leaderboard_text(
-    head: list[str],
-    items: Sequence[str],
-    ratings: Any,
-    standard_error: Any,
-    ci_low: Any,
-    ci_high: Any,
-    n_votes: Any,
-) -> str:
-    """Fixed-width leaderboard (best first) under the given header lines.
-
-    Shared by the ``summary()`` of fits and bootstraps: ``rank, item, rating, SE, ci_low,
-    ci_high, votes``; long labels are truncated with an ellipsis.
-    """
-    import numpy as np
-
-    r = np.asarray(ratings, dtype=float)
-    order = np.argsort(-r, kind="stable")
-    width = max(12, min(48, max(len(x) for x in items)))
-    lines = [
-        *head,
-        "",
-        f"{'rank':>4}  {'item':<{width}} {'rating':>9} {'SE':>7} "
-        f"{'ci_low':>9} {'ci_high':>9} {'votes':>8}",
-    ]
-    for rank, i in enumerate(order, 1):
-        lines.append(
-            f"{rank:>4}  {truncate(items[i], width):<{width}} {r[i]:>9.1f} "
-            f"{standard_error[i]:>7.1f} {ci_low[i]:>9.1f} {ci_high[i]:>9.1f} {n_votes[i]:>8,}"
-        )
-    return "\n".join(lines)

@@ -1,12 +1,19 @@
-"""A tiny, dependency-free progress bar on standard error.
+"""Progress bars that show in a terminal and in Jupyter.
 
-The bar is drawn only when its stream is an interactive terminal, so logs, pipes, CI
-output and captured test output never see control characters. It is thread-safe (workers
-may call :meth:`ProgressBar.update` concurrently) and throttles redraws.
+:func:`progress_bar` is what elosim's long computations use (``bootstrap(progress=True)``):
 
-Usage inside elosim (e.g. ``bootstrap(progress=True)``)::
+* with tqdm installed (``pip install "elosim[progress]"``) it is ``tqdm.auto.tqdm``, a
+  widget in Jupyter and a text bar in a terminal;
+* without tqdm it is :class:`ProgressBar`, a tiny dependency-free text bar, drawn on
+  standard error in a terminal and in a Jupyter notebook (whose output areas honour the
+  carriage return that redraws the line).
 
-    with ProgressBar(n_resamples, desc="bootstrap", enabled=progress) as bar:
+Anywhere else (logs, pipes, CI output, captured test output) nothing is drawn, so no
+control characters leak. Both are thread-safe (workers may call ``update`` concurrently).
+
+Usage inside elosim::
+
+    with progress_bar(n_resamples, desc="bootstrap", enabled=progress) as bar:
         for chunk in chunks:
             ...  # compute the chunk
             bar.update(len(chunk))
@@ -20,10 +27,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import warnings
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO
 
-__all__ = ["ProgressBar"]
+__all__ = ["ProgressBar", "in_notebook", "progress_bar"]
 
 
 def _clock(seconds: float) -> str:
@@ -52,9 +60,13 @@ class ProgressBar:
         Number of cells of the bar itself.
     min_interval : float
         Minimum seconds between redraws (the final state is always drawn).
+    interactive : bool, optional
+        Whether ``stream`` shows a redrawn line (default: whether it is a terminal; a
+        Jupyter output area is interactive although it is not a terminal).
 
     Examples
     --------
+    >>> from elosim._core.progress import ProgressBar
     >>> import io
     >>> buf = io.StringIO()  # not a terminal: nothing is drawn
     >>> with ProgressBar(3, desc="work", stream=buf) as bar:
@@ -73,6 +85,7 @@ class ProgressBar:
         stream: TextIO | None = None,
         width: int = 30,
         min_interval: float = 0.1,
+        interactive: bool | None = None,
     ) -> None:
         self.total = int(total)
         self.desc = desc
@@ -85,7 +98,8 @@ class ProgressBar:
         self._last = -float("inf")
         self._drawn = False
         self._closed = False
-        self.enabled = (enabled is not False) and self.total > 0 and _is_terminal(self.stream)
+        shows = _is_terminal(self.stream) if interactive is None else bool(interactive)
+        self.enabled = (enabled is not False) and self.total > 0 and shows
 
     @property
     def stream(self) -> TextIO:
@@ -156,3 +170,92 @@ def _is_terminal(stream: TextIO) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def in_notebook() -> bool:
+    """Whether the code runs in a Jupyter kernel (IPython's ``ZMQInteractiveShell``).
+
+    Looks only at modules already imported: never imports IPython.
+    """
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    shell = get() if callable(get) else None
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class _Tqdm:
+    """:func:`tqdm.auto.tqdm` behind the :class:`ProgressBar` interface (thread-safe)."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+        self._lock = threading.Lock()
+        self.total = int(bar.total)
+        self.enabled = True
+
+    @property
+    def n(self) -> int:
+        return int(self._bar.n)
+
+    def update(self, n: int = 1) -> None:
+        with self._lock:
+            self._bar.update(int(n))
+
+    def close(self) -> None:
+        with self._lock:
+            self._bar.close()
+
+    def __enter__(self) -> _Tqdm:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _tqdm_auto() -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. TqdmExperimentalWarning, no ipywidgets
+            from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
+def progress_bar(
+    total: int, *, desc: str = "", enabled: bool | None = None
+) -> ProgressBar | _Tqdm:
+    """A progress bar for ``total`` steps that shows in a terminal and in Jupyter.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps.
+    desc : str
+        Label shown before the bar.
+    enabled : bool or None
+        ``False``: never draw. ``None`` or ``True``: draw where someone can see it (a
+        terminal or a Jupyter notebook), never into a log, pipe or captured output.
+
+    Returns
+    -------
+    ProgressBar or a tqdm wrapper
+        Both have ``update(n)``, ``close()`` and work as context managers.
+
+    Examples
+    --------
+    >>> from elosim._core.progress import progress_bar
+    >>> with progress_bar(3, desc="work") as bar:  # not a terminal here: draws nothing
+    ...     bar.update(3)
+    >>> bar.n
+    3
+    """
+    notebook = in_notebook()
+    visible = notebook or _is_terminal(sys.stderr)
+    if enabled is False or int(total) <= 0 or not visible:
+        return ProgressBar(total, desc=desc, enabled=False)
+    tqdm = _tqdm_auto()
+    if tqdm is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _Tqdm(tqdm(total=int(total), desc=desc or None, disable=False, leave=True))
+    return ProgressBar(total, desc=desc, interactive=True)

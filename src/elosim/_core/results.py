@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from . import hooks
@@ -101,12 +102,33 @@ class DisplayMethods(FrozenState):
 
     _plot_function: str = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give every ``to_frame`` of a result the caveats in ``DataFrame.attrs``."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("to_frame")
+        if own is not None and not getattr(own, "_adds_caveats", False):
+            cls.to_frame = _with_caveats(own)  # type: ignore[attr-defined]
+
+    def caveats(self) -> tuple[str, ...]:
+        """What weakens these numbers, as sentences shown under every output of the result.
+
+        The same notes reach ``summary()``, the notebook HTML, ``to_markdown``,
+        ``to_latex`` and ``to_frame().attrs["caveats"]``; see
+        :func:`elosim.report.caveats`. Empty when there is nothing to warn about.
+        """
+        out: tuple[str, ...] = hooks.call("caveats", self)
+        return out
+
     def _repr_html_(self) -> str:
         out: str = hooks.call("result_html", self)
         return out
 
     def to_markdown(self, confidence_level: float | None = None, **options: Any) -> str:
-        """The result's standard table as GitHub-flavoured Markdown."""
+        """The result's standard table as GitHub-flavoured Markdown, with its notes.
+
+        ``labels={"ci_low": "Lower", ...}`` relabels columns; see
+        :func:`elosim.report.result_markdown`.
+        """
         if confidence_level is not None:
             options["confidence_level"] = confidence_level
         out: str = hooks.call("result_markdown", self, **options)
@@ -120,7 +142,12 @@ class DisplayMethods(FrozenState):
         label: str | None = None,
         **options: Any,
     ) -> str:
-        """The result's standard table as a LaTeX ``booktabs`` tabular."""
+        """The result's standard table as a LaTeX ``booktabs`` table.
+
+        ``caption`` comes first in the caption and the interval description and caveats
+        follow it; ``labels=`` relabels columns and ``longtable=`` chooses a table that
+        breaks across pages (default above 40 rows); see :func:`elosim.report.result_latex`.
+        """
         if confidence_level is not None:
             options["confidence_level"] = confidence_level
         out: str = hooks.call("result_latex", self, caption=caption, label=label, **options)
@@ -136,3 +163,16 @@ class DisplayMethods(FrozenState):
         if not self._plot_function:
             raise TypeError(f"{type(self).__name__} has no standard plot")
         return hooks.call("plot", self._plot_function, self, **kwargs)
+
+
+def _with_caveats(to_frame: Any) -> Any:
+    @functools.wraps(to_frame)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        df = to_frame(self, *args, **kwargs)
+        attrs = getattr(df, "attrs", None)
+        if isinstance(attrs, dict):
+            attrs.setdefault("caveats", hooks.call("caveats", self))
+        return df
+
+    wrapper._adds_caveats = True  # type: ignore[attr-defined]
+    return wrapper

@@ -39,6 +39,21 @@ def check_rng(rng: Any) -> np.random.Generator:
     )
 
 
+def seed_from(rng: Any) -> int:
+    """The integer seed a random function uses and records: ``rng`` itself when it is an
+    int, otherwise one drawn from ``rng`` (a fresh one for ``None``), so that passing the
+    recorded seed as ``rng`` reproduces the result exactly.
+
+    >>> from elosim._core.validation import seed_from
+    >>> seed_from(7), isinstance(seed_from(None), int)
+    (7, True)
+    """
+    gen = check_rng(rng)
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return int(rng)
+    return int(gen.integers(0, 2**63 - 1))
+
+
 def check_confidence_level(confidence_level: Any, name: str = "confidence_level") -> float:
     """Return ``confidence_level`` as a float strictly between 0 and 1."""
     if isinstance(confidence_level, bool) or not isinstance(confidence_level, numbers.Real):

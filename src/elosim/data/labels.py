@@ -244,7 +244,8 @@ def resolve_item(items: Sequence[str], item: Any, name: str = "item") -> int:
         close = [x for x in items if fk and (fk in label_fold_key(x))][:5]
         if close:
             hint = f"; did you mean one of {close}?"
-    raise KeyError(f"unknown {name} {item!r}: not among the {len(items)} items{hint}")
+    given = "" if name == "item" else f" (given as {name})"
+    raise KeyError(f"unknown item {item!r}{given}: not among the {len(items)} items{hint}")
 
 
 _INDEX_CACHE: dict[int, tuple[Sequence[str], dict[str, int]]] = {}

@@ -7,11 +7,13 @@ and its first row numbers. :class:`~elosim.Votes` and the readers build on these
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import numbers
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,10 +54,32 @@ _UNKNOWN, _MISSING = -1, -3
 _MAX_EXPANDED_VOTES = 500_000_000
 
 
+#: Line of the file holding data row 0 while a file is parsed (None: an in-memory table).
+_FIRST_LINE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "elosim_first_data_line", default=None
+)
+
+
+@contextlib.contextmanager
+def file_lines(first_line: int = 2) -> Iterator[None]:
+    """Within this block, row numbers in messages are the lines of the file being read, as
+    a user sees them in an editor (the header is line 1, so data row 0 is line 2)."""
+    token = _FIRST_LINE.set(int(first_line))
+    try:
+        yield
+    finally:
+        _FIRST_LINE.reset(token)
+
+
 def row_numbers(idx: NDArray[np.intp] | Sequence[int], limit: int = 5) -> str:
+    """The first row numbers of ``idx`` for a message: 0-based positions in a table, or the
+    file's line numbers (header = line 1) while a file is read (:func:`file_lines`)."""
     idx = list(idx)
-    s = ", ".join(str(int(i)) for i in idx[:limit])
-    return s + (f", ... ({len(idx) - limit} more)" if len(idx) > limit else "")
+    first = _FIRST_LINE.get()
+    shift = 0 if first is None else first
+    s = ", ".join(str(int(i) + shift) for i in idx[:limit])
+    s += f", ... ({len(idx) - limit} more)" if len(idx) > limit else ""
+    return s if first is None else s + " (lines of the file; the header is line 1)"
 
 
 def _is_pandas_na(x: Any) -> bool:
@@ -402,7 +426,7 @@ def check_weight_values(w: NDArray[np.float64], label: str) -> NDArray[np.float6
     if bad.size:
         raise VotesError(
             f"{label} has {bad.size} negative value(s) at row(s) {row_numbers(bad)}; weights must "
-            f"be >= 0 (got {float(w[bad[0]]):g} at row {int(bad[0])})"
+            f"be >= 0 (got {float(w[bad[0]]):g} at row {row_numbers(bad[:1])})"
         )
     return w
 

@@ -18,7 +18,7 @@ from .._core.errors import InsufficientMemoryError, VotesError
 if TYPE_CHECKING:
     pass
 
-from .parse import infer_text_column, row_numbers
+from .parse import file_lines, infer_text_column, row_numbers
 from .votes import Votes
 
 __all__ = ["read_votes"]
@@ -71,7 +71,8 @@ def read_votes(
         that needs more memory).
     elosim.VotesError
         The file cannot be decoded or parsed (wrong number of fields, e.g. a truncated
-        file; duplicated column names), or its contents are invalid.
+        file; duplicated column names), or its contents are invalid. Messages about a CSV
+        file name its lines as an editor numbers them (the header is line 1).
 
     Examples
     --------
@@ -103,7 +104,8 @@ def read_votes(
     for c in covariates:
         if c in frame.columns:
             frame.infer(c, dates=False)
-    return Votes.from_frame(frame, **kw)
+    with file_lines():  # messages name the lines of the file (header = line 1)
+        return Votes.from_frame(frame, **kw)
 
 
 def _check_encoding(encoding: Any) -> str:

@@ -26,7 +26,6 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from .._core import hooks
 from .._core.errors import DegenerateBootstrapWarning, NoFiniteEstimateError
-from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
 from .._core.sparse import warn_sparse_result
@@ -35,8 +34,8 @@ from .._core.validation import (
     check_confidence_level,
     check_enough_resamples,
     check_positive_int,
-    check_rng,
     check_tolerance,
+    seed_from,
 )
 from ..models import solvers
 from ..models.batch import BatchProblem
@@ -621,24 +620,22 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         return df
 
     def summary(self, confidence_level: float | None = None, *, method: str | None = None) -> str:
-        """Fixed-width leaderboard with bootstrap intervals and the settings used."""
+        """Fixed-width leaderboard with bootstrap intervals, the settings used and the notes
+        (interval, caveats) that every output of the result shows."""
         level = self.confidence_level if confidence_level is None else confidence_level
         meth = method or self.method
-        ci = self._item_interval(level, meth)
         warn_sparse_result(self, what="summary", stacklevel=3)
         head = [
             "Bootstrap of a Bradley-Terry fit (Elo scale)",
             f"  votes: {self.fit.n_votes:,}   items: {self.fit.n_items}   ties: {self.fit.ties}",
             f"  normalisation: {self.fit.normalization.describe(self.items)}",
             f"  resamples: {self.n_resamples:,} ({'clusters' if self.cluster else 'votes'}, "
-            f"seed {self.seed}); degenerate redrawn: {self.n_degenerate}",
-            f"  intervals: {100 * level:g}% {meth}",
-            *self.fit._sparse_note(),
+            f"seed {self.seed})",
         ]
-        return leaderboard_text(
-            head, self.items, self.fit.ratings, self.standard_error, ci.low, ci.high,
-            self.fit.votes.votes_per_item,
+        out: str = hooks.call(
+            "result_text", self, head=head, confidence_level=level, method=meth
         )
+        return out
 
 
 def _ro(x: Array) -> Array:
@@ -710,11 +707,11 @@ def _compute(
     n_jobs: int,
     progress: bool = False,
 ) -> tuple[Array, int, dict[str, int], int]:
-    from .._core.progress import ProgressBar
+    from .._core.progress import progress_bar
 
     problem = _problem(fit)
     chunks = _chunks(reps, plan.block)
-    with ProgressBar(len(reps), desc="bootstrap", enabled=progress) as bar:
+    with progress_bar(len(reps), desc="bootstrap", enabled=progress) as bar:
         if n_jobs == 1 or len(chunks) == 1:
             results = []
             for ch in chunks:
@@ -820,7 +817,10 @@ def bootstrap(
     n_jobs : int
         Threads used to draw and fit chunks of replicates.
     progress : bool
-        Show a progress bar on standard error (drawn only when it is a terminal).
+        Show a progress bar: tqdm's ``tqdm.auto`` bar when tqdm is installed (a widget in
+        Jupyter, text in a terminal; ``pip install "elosim[progress]"``), otherwise a plain
+        text bar in a terminal or notebook. Never drawn into logs, pipes or captured
+        output.
     tol : float
         Gradient tolerance of each replicate's fit, relative to its number of votes.
     resampling : {"multinomial", "poisson"}
@@ -877,13 +877,9 @@ def bootstrap(
     n_jobs = check_positive_int(n_jobs, "n_jobs")
     check_choice(resampling, "resampling", RESAMPLING)
     tol = check_tolerance(tol)
-    gen = check_rng(rng)
     # an int seed is used as is (so ``rng=seed`` reproduces the result and the methods text
     # can quote it); otherwise a seed is drawn from the generator and recorded
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        seed = int(rng)
-    else:
-        seed = int(gen.integers(0, 2**63 - 1))
+    seed = seed_from(rng)
     if getattr(fit, "features", ()):  # contextual fit: inference.contextual_bootstrap
         out: BootstrapResult = hooks.call(
             "contextual_bootstrap", fit, n_resamples=n_resamples, method=method,

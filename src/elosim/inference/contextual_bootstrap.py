@@ -32,6 +32,7 @@ from .._core.errors import NoFiniteEstimateError
 from .._core.normal import norm
 from .._core.progress import ProgressBar
 from .._core.validation import check_choice, check_confidence_level, check_positive_int
+from ..data.votes import Votes
 from ..models import solvers
 from ..models.contextual import ContextualBradleyTerryResult, _newton, layout
 from ..models.fit import ConfidenceInterval
@@ -377,6 +378,8 @@ def contextual_bootstrap(
     codes = None
     cm = None
     if cluster is not None and cluster is not False:
+        if not isinstance(fit.votes, Votes):  # features need rows; counts carry none
+            raise TypeError("a contextual fit needs its votes as rows (elosim.Votes)")
         codes, g = fit.votes.cluster_codes(
             None if cluster is True else cluster, purpose="cluster bootstrap"
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._core.format import format_pvalue
 from .._core.normal import norm
 from .._core.validation import check_choice, check_confidence_level, check_enough_resamples
 from ..data.labels import resolve_item
@@ -39,17 +40,12 @@ def pct(level: float) -> str:
 
 
 def fmt_p(p: float, bound: bool = False) -> str:
-    """A p-value for display; ``bound=True`` (a resampling p-value at its floor) gives
-    ``"<x"``: the Monte-Carlo p-value cannot go lower, the true one may."""
+    """p-value text for sentences (``<1e-300`` where it underflows, never ``0``);
+    ``bound=True`` (a resampling p-value at its floor) gives ``"<x"``: the Monte-Carlo
+    p-value cannot go lower, the true one may."""
     if bound and math.isfinite(p):
-        return "<" + fmt_p(p)
-    if not math.isfinite(p):
-        return "nan"
-    if p == 0:
-        return "0"
-    if p < 1e-4:
-        return f"{p:.1e}"
-    return f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
+        return "<" + format_pvalue(p)
+    return format_pvalue(p)
 
 
 def frame(table: Any, what: str, **attrs: Any) -> pd.DataFrame:
@@ -131,6 +127,7 @@ def wald_gaps(
 
     Examples
     --------
+    >>> from elosim.inference.gap_statistics import wald_gaps
     >>> import numpy as np
     >>> out = wald_gaps([10.0, 0.0], np.diag([9.0, 16.0]), [0], [1])
     >>> float(out["standard_error"][0]), round(float(out["pvalue"][0]), 4)

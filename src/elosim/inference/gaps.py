@@ -3,7 +3,7 @@
 The gap ``R_a - R_b`` does not depend on how the rating level is fixed (mean or anchor),
 and neither does its standard error, provided the **full** covariance is used:
 
-``Var(R_a - R_b) = V_aa + V_bb - 2 V_ab``  (METHODS A7).
+``Var(R_a - R_b) = V_aa + V_bb - 2 V_ab``  (references: ref-gap-variance).
 
 Two routes:
 
@@ -217,7 +217,8 @@ def gap_test(
     Notes
     -----
     **Wald.** ``z = (R_a - R_b) / sqrt(V_aa + V_bb - 2 V_ab)`` with the full covariance
-    ``V`` (METHODS A7); ignoring ``V_ab`` is what makes eyeballed intervals misleading.
+    ``V`` (references: ref-gap-variance); ignoring ``V_ab`` is what makes eyeballed
+    intervals misleading.
 
     **Bootstrap p-value (test inversion).** The p-value is the smallest ``alpha`` for which
     the ``1 - alpha`` interval *of the chosen method* excludes 0, so "p < 0.05" and "the 95%
@@ -239,7 +240,7 @@ def gap_test(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
     >>> fit = elosim.bradley_terry(votes, covariance="model")
-    >>> res = gap_test(fit, "D", "A")
+    >>> res = elosim.gap_test(fit, "D", "A")
     >>> round(res.gap, 1), round(res.standard_error, 1)
     (220.0, 49.9)
     >>> res.conclusion()

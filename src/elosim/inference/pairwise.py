@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,7 +23,6 @@ from .gap_statistics import (
     Array,
     analytic_parts,
     bootstrap_gaps,
-    fmt_p,
     is_bootstrap,
     pct,
     wald_gaps,
@@ -46,9 +46,10 @@ def adjust_pvalues(pvalues: ArrayLike, *, method: str | None = "holm") -> Array:
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm").tolist()
+    >>> import elosim
+    >>> elosim.adjust_pvalues([0.01, 0.04, 0.03], method="holm").tolist()
     [0.03, 0.06, 0.06]
-    >>> adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh").round(3).tolist()
+    >>> elosim.adjust_pvalues([0.01, 0.04, 0.03], method="fdr_bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
     p: Array = np.asarray(pvalues, dtype=float)
@@ -84,8 +85,8 @@ class PairwiseGapTests(DisplayMethods):
     """Gap tests for all ``K (K - 1) / 2`` pairs (``item_a`` listed before ``item_b``).
 
     Arrays are aligned with the pairs. Intervals are per-pair (not adjusted for
-    multiplicity); ``pvalue_adjusted`` is adjusted by ``adjust``.
-
+    multiplicity); ``pvalue_adjusted`` is adjusted by ``adjust`` over ``n_family`` pairs
+    (``None``: these pairs; :meth:`adjacent` keeps the family of the full table).
     ``pvalue_is_bound`` flags bootstrap test-inversion p-values at their resampling floor
     (``pvalue_floor``: ``2 / (B + 1)`` two-sided): the true p-value may be smaller.
     ``pvalue_adjusted_is_bound`` flags adjusted p-values that would be smaller if those
@@ -112,6 +113,7 @@ class PairwiseGapTests(DisplayMethods):
     pvalue_is_bound: NDArray[np.bool_] | None = None
     pvalue_adjusted_is_bound: NDArray[np.bool_] | None = None
     pvalue_floor: float = 0.0
+    n_family: int | None = None
 
     def _bounds(self, adjusted: bool) -> NDArray[np.bool_]:
         flags = self.pvalue_adjusted_is_bound if adjusted else self.pvalue_is_bound
@@ -138,42 +140,101 @@ class PairwiseGapTests(DisplayMethods):
         )
 
     def summary(self, max_rows: int = 20) -> str:
-        """Fixed-width table of the pairs, smallest adjusted p-value first (at most
-        ``max_rows`` rows; the rest are counted)."""
-        order = np.argsort(self.pvalue_adjusted, kind="stable")
-        na = [self.items[i] for i in self.index_a]
-        nb = [self.items[i] for i in self.index_b]
-        w = min(30, max([6, *(len(x) for x in self.items)]))
+        """Fixed-width table of the pairs in rating order, neighbours first (at most
+        ``max_rows`` rows; the rest are counted), with full names, p-values as bounds where
+        they are bounds, and the notes of :meth:`caveats`."""
         n_sig = int(np.sum(self.pvalue_adjusted < 1.0 - self.confidence_level))
-        cols = (
-            f"{'item_a':<{w}} {'item_b':<{w}} {'gap':>9} {'SE':>8} {'ci_low':>9} "
-            f"{'ci_high':>9} {'p':>8} {'p adj.':>8}"
-        )
-        lines = [
-            f"Pairwise gap tests: {len(self.items)} items, {self.n_pairs} pairs, {n_sig} "
+        head = (
+            f"Pairwise gap tests: {len(self.items)} items, {self.n_pairs:,} pairs, {n_sig:,} "
             f"significant at {pct(1 - self.confidence_level)} (adjust={self.adjust})",
-            f"  {pct(self.confidence_level)} CI per pair (unadjusted); {self.alternative}; "
-            f"{self.method}",
-            "=" * len(cols),
-            cols,
-            "-" * len(cols),
-        ]
-        for i in order[: max(int(max_rows), 0)]:
-            lines.append(
-                f"{na[i][:w]:<{w}} {nb[i][:w]:<{w}} {self.gap[i]:>9.1f} "
-                f"{self.standard_error[i]:>8.2f} {self.ci_low[i]:>9.1f} {self.ci_high[i]:>9.1f} "
-                f"{fmt_p(float(self.pvalue[i]), bool(self._bounds(False)[i])):>8} "
-                f"{fmt_p(float(self.pvalue_adjusted[i]), bool(self._bounds(True)[i])):>8}"
-            )
-        if self.n_pairs > max_rows:
-            lines.append(f"... {self.n_pairs - max(int(max_rows), 0):,} more pairs")
-        n_bound = int(np.sum(self._bounds(False)))
-        if n_bound:
-            lines.append(
-                f"  <x: {n_bound} p-value(s) at the resampling floor {fmt_p(self.pvalue_floor)}"
-                " (no replicate on the far side; the true p-value may be smaller)"
-            )
-        return "\n".join(lines)
+        )
+        out: str = hooks.call("result_text", self, head=head, max_rows=max_rows)
+        return out
+
+    def display_order(self) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        """The order in which tables show the pairs, and which pairs they show reversed.
+
+        Items are ranked by rating (recovered from the gaps); pairs come neighbours first
+        (rank distance 1, then 2, ...), and within a distance from the top. In a two-sided
+        test a pair is shown better item first (``flip`` is True where that reverses the
+        stored ``item_a - item_b``).
+
+        Returns
+        -------
+        rows : ndarray of int
+            Positions into the pair arrays.
+        flip : ndarray of bool
+            Per shown row, whether the pair is shown as ``item_b - item_a``.
+        """
+        if self.n_family is not None:  # a view such as adjacent(): already in order
+            return np.arange(self.n_pairs, dtype=np.intp), np.zeros(self.n_pairs, dtype=bool)
+        pos = self._positions()
+        pa, pb = pos[self.index_a], pos[self.index_b]
+        rows = np.lexsort((np.minimum(pa, pb), np.abs(pa - pb))).astype(np.intp)
+        flip = (pa[rows] > pb[rows]) & (self.alternative == "two-sided")
+        return rows, flip
+
+    def adjacent(self) -> PairwiseGapTests:
+        """Only the gaps between neighbours in the rating order: which gaps are real.
+
+        A compact view of ``K - 1`` rows: each item against the next one down, better item
+        first (for two-sided tests). The p-values stay adjusted over the whole family of
+        ``K (K - 1) / 2`` pairs they were computed for (``n_family``), so the view never
+        claims more than the full table.
+
+        Returns
+        -------
+        PairwiseGapTests
+
+        Examples
+        --------
+        >>> import elosim
+        >>> votes = elosim.Votes.from_counts(
+        ...     ["A", "B", "C"], [[0, 30, 50], [20, 0, 35], [10, 15, 0]])
+        >>> adj = elosim.bradley_terry(votes).pairwise_gap_tests().adjacent()
+        >>> adj.item_a, adj.item_b
+        (('A', 'B'), ('B', 'C'))
+        """
+        pos = self._positions()
+        order = np.argsort(pos)
+        where = {(int(a), int(b)): r for r, (a, b) in enumerate(
+            zip(self.index_a.tolist(), self.index_b.tolist(), strict=True))}
+        rows_l: list[int] = []
+        for hi, lo in zip(order[:-1].tolist(), order[1:].tolist(), strict=True):
+            r = where.get((hi, lo), where.get((lo, hi)))
+            if r is not None:
+                rows_l.append(r)
+        rows = np.asarray(rows_l, dtype=np.intp)
+        flip = (pos[self.index_a[rows]] > pos[self.index_b[rows]]) & (
+            self.alternative == "two-sided")
+        sign = np.where(flip, -1.0, 1.0)
+        return dataclasses.replace(
+            self,
+            index_a=np.where(flip, self.index_b[rows], self.index_a[rows]).astype(np.intp),
+            index_b=np.where(flip, self.index_a[rows], self.index_b[rows]).astype(np.intp),
+            gap=self.gap[rows] * sign,
+            standard_error=self.standard_error[rows],
+            ci_low=np.where(flip, -self.ci_high[rows], self.ci_low[rows]),
+            ci_high=np.where(flip, -self.ci_low[rows], self.ci_high[rows]),
+            statistic=self.statistic[rows] * sign,
+            pvalue=self.pvalue[rows],
+            pvalue_adjusted=self.pvalue_adjusted[rows],
+            pvalue_is_bound=None if self.pvalue_is_bound is None else self.pvalue_is_bound[rows],
+            pvalue_adjusted_is_bound=(
+                None if self.pvalue_adjusted_is_bound is None
+                else self.pvalue_adjusted_is_bound[rows]
+            ),
+            n_family=self.n_family if self.n_family is not None else self.n_pairs,
+        )
+
+    def _positions(self) -> NDArray[np.intp]:
+        """Each item's place in the rating order (0 = best), from the gaps: with every
+        pair present, ``sum_j (R_i - R_j) = K R_i - sum R`` orders the items exactly."""
+        k = len(self.items)
+        score = np.bincount(self.index_a, self.gap, k) - np.bincount(self.index_b, self.gap, k)
+        pos = np.empty(k, dtype=np.intp)
+        pos[np.argsort(-score, kind="stable")] = np.arange(k)
+        return pos
 
     def pvalue_matrix(self, *, adjusted: bool = True) -> Array:
         """K x K matrix of p-values (NaN diagonal); entries ``[a, b]`` and ``[b, a]`` both hold
@@ -261,7 +322,7 @@ def pairwise_gap_tests(
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
-    >>> tests = pairwise_gap_tests(elosim.bradley_terry(votes), adjust="holm")
+    >>> tests = elosim.pairwise_gap_tests(elosim.bradley_terry(votes), adjust="holm")
     >>> tests.n_pairs, tests.item_a[:3]
     (6, ('A', 'A', 'A'))
     """

@@ -4,8 +4,9 @@ A leaderboard can show one interval per item, but what readers compare is pairs.
 quasi-variances ``q_i`` are chosen so that ``Var(R_i - R_j) ~= q_i + q_j`` for every pair;
 then ``R_i +/- (z / sqrt(2)) sqrt(q_i)`` ("comparison intervals") overlap, roughly, exactly
 when the pairwise 5% Wald test of ``R_i - R_j`` does not reject (1.96 / sqrt(2) = 1.386,
-METHODS A7/D3). Quasi-variances depend only on the variances of differences, so they do
-not depend on the normalisation (mean or anchor).
+references: ref-gap-variance). Quasi-variances depend
+only on the variances of differences, so they do not depend on the normalisation (mean or
+anchor).
 
 Fitting criterion: as R ``qvcalc`` (``qvcalc.default``), least squares on the log scale,
 ``sum_{i<j} (log(q_i + q_j) - log v_ij)^2`` with ``v_ij = V_ii + V_jj - 2 V_ij``; the
@@ -197,6 +198,7 @@ def fit_quasi_variances(covariance: ArrayLike) -> tuple[Array, Array, tuple[floa
 
     Examples
     --------
+    >>> from elosim.inference.quasi import fit_quasi_variances
     >>> import numpy as np
     >>> q, err, _ = fit_quasi_variances(np.diag([1.0, 2.0, 3.0]) + 5.0)
     >>> np.round(q, 6).tolist(), float(np.abs(err).max()) < 1e-8
@@ -291,8 +293,8 @@ def quasi_variances(result: Any, *, kind: str | None = None) -> QuasiVarianceRes
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 2, 0, 1], [3, 0, 5, 0], [0, 3, 0, 1], [4, 0, 3, 0]])
-    >>> qv = quasi_variances(elosim.bradley_terry(votes), kind="model")
-    >>> round(QuasiVarianceResult.multiplier(0.95), 4)
+    >>> qv = elosim.quasi_variances(elosim.bradley_terry(votes), kind="model")
+    >>> round(elosim.QuasiVarianceResult.multiplier(0.95), 4)
     1.3859
     >>> bool(abs(qv.worst_relative_error[0]) < 0.2)
     True

@@ -1,6 +1,7 @@
 """Confidence sets for ranks (rank 1 = best).
 
-Main method: Mogstad, Romano, Shaikh & Wilhelm (2024), as in R ``csranks`` (METHODS A8).
+Main method: Mogstad, Romano, Shaikh & Wilhelm (2024), as in R ``csranks``
+(references: ref-rank-sets).
 Every pairwise difference ``theta_j - theta_k`` is tested simultaneously with a max-t
 critical value; rejections "k is below j" are counted:
 
@@ -37,7 +38,12 @@ from .._core import hooks
 from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.sparse import warn_sparse_result
-from .._core.validation import check_confidence_level, check_positive_int, check_result, check_rng
+from .._core.validation import (
+    check_confidence_level,
+    check_positive_int,
+    check_result,
+    seed_from,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,6 +86,9 @@ class RankSetResult(DisplayMethods):
         None: a heuristic with no coverage statement.
     method : str
         Text a report can quote.
+    seed : int or None
+        The seed of the normal draws (analytic fits): pass it as ``rng`` to reproduce the
+        sets exactly. ``None`` where nothing was drawn (bootstrap replicates, heuristics).
     """
 
     _plot_function = "plot_rank_intervals"
@@ -92,6 +101,7 @@ class RankSetResult(DisplayMethods):
     confidence_level: float
     simultaneous: bool | None
     method: str
+    seed: int | None = None
 
     def __repr__(self) -> str:
         first = self.tied_for_first()
@@ -141,18 +151,9 @@ class RankSetResult(DisplayMethods):
         return cast("pd.DataFrame", df)
 
     def summary(self) -> str:
-        """Fixed-width table of rank sets, best first."""
-        order = np.argsort(-self.ratings, kind="stable")
-        w = max(8, min(40, max(len(x) for x in self.items)))
-        lines = [f"Rank confidence sets: {self.method}", "",
-                 f"{'rank':>4}  {'item':<{w}} {'rating':>9}  {'set':>9}"]
-        for i in order:
-            lines.append(
-                f"{self.rank[i]:>4}  {self.items[i][:w]:<{w}} {self.ratings[i]:>9.1f}  "
-                f"{f'{self.rank_low[i]}-{self.rank_high[i]}':>9}"
-            )
-        lines += ["", "may be #1: " + ", ".join(self.tied_for_first())]
-        return "\n".join(lines)
+        """Fixed-width table of rank sets, best first, with the notes every output shows."""
+        text: str = hooks.call("result_text", self)
+        return text + "\nmay be #1: " + ", ".join(self.tied_for_first())
 
 
 # ---------------------------------------------------------------------------- core
@@ -197,6 +198,7 @@ def rank_confidence_sets(
 
     Examples
     --------
+    >>> from elosim.inference.ranks import rank_confidence_sets
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> lo, hi = rank_confidence_sets([30.0, 20.0, 10.0], rng.normal(size=(500, 3)))
@@ -286,6 +288,9 @@ def rank_intervals(
     n_draws : int
         Normal draws for the critical value (analytic fits).
     rng : None, int, SeedSequence or Generator
+        Randomness of the normal draws. The seed used is recorded in
+        :attr:`RankSetResult.seed` and quoted by ``methods_text()`` (an int ``rng`` is the
+        seed itself; otherwise one is drawn), so ``rng=result.seed`` reproduces the sets.
     kind : {"max", "model", "sandwich", "cluster"}, optional
         Covariance of a fit (default: the fit's default, ``"max"`` without a prior).
 
@@ -310,7 +315,7 @@ def rank_intervals(
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
-    >>> sets = rank_intervals(elosim.bradley_terry(votes), simultaneous=True, rng=0)
+    >>> sets = elosim.rank_intervals(elosim.bradley_terry(votes), simultaneous=True, rng=0)
     >>> sets.rank_low.tolist(), sets.rank_high.tolist()
     ([2, 1, 2, 1], [4, 4, 4, 2])
     """
@@ -326,6 +331,7 @@ def rank_intervals(
         null = draws.T - est[None, :]
         src = f"bootstrap max-t over {draws.shape[1]:,} resamples"
         sd = None
+        seed = None
     else:
         n = check_positive_int(n_draws, "n_draws", minimum=100)
         k = len(result.items)
@@ -333,7 +339,8 @@ def rank_intervals(
             8.0 * n * (k + k * (k - 1) // 2), f"rank_intervals(n_draws={n:,}) on {k:,} items",
             "use fewer draws (2,000 to 20,000 give stable sets)",
         )
-        gen = check_rng(rng)
+        seed = seed_from(rng)
+        gen = np.random.default_rng(seed)
         cov = np.asarray(result.covariance(kind), dtype=float)
         null = _normal_draws(cov, n, gen)
         d = np.diag(cov)
@@ -357,6 +364,7 @@ def rank_intervals(
             f"{100 * level:.10g}% {scope} rank sets (Mogstad et al. 2024, "
             f"{'step-down' if stepdown else 'single-step'}; {src})"
         ),
+        seed=seed,
     )
 
 
@@ -409,8 +417,10 @@ def rank_intervals_from_estimates(
 
     Examples
     --------
+    >>> import elosim
     >>> import numpy as np
-    >>> res = rank_intervals_from_estimates([3.0, 2.0, 0.0], np.diag([0.01, 0.01, 0.01]), rng=0)
+    >>> res = elosim.rank_intervals_from_estimates(
+    ...     [3.0, 2.0, 0.0], np.diag([0.01, 0.01, 0.01]), rng=0)
     >>> res.rank_low.tolist(), res.rank_high.tolist()
     ([1, 2, 3], [1, 2, 3])
     """
@@ -454,11 +464,12 @@ def marginal_rank_intervals_bootstrap(
 
     Examples
     --------
+    >>> import elosim
     >>> import numpy as np
     >>> from types import SimpleNamespace
     >>> fake = SimpleNamespace(items=("a", "b"), ratings=np.array([1.0, 0.0]),
     ...     bootstrap_distribution=np.array([[1.0, 1.0, -1.0], [0.0, 0.0, 0.0]]))
-    >>> marginal_rank_intervals_bootstrap(fake).rank_high.tolist()
+    >>> elosim.marginal_rank_intervals_bootstrap(fake).rank_high.tolist()
     [2, 2]
     """
     check_result(result)
@@ -508,7 +519,7 @@ def lmarena_rank(
     >>> votes = elosim.Votes.from_counts(
     ...     ["A", "B", "C", "D"],
     ...     [[0, 20, 0, 10], [30, 0, 50, 0], [0, 30, 0, 10], [40, 0, 30, 0]])
-    >>> lmarena_rank(elosim.bradley_terry(votes)).rank_low.tolist()
+    >>> elosim.lmarena_rank(elosim.bradley_terry(votes)).rank_low.tolist()
     [2, 2, 2, 1]
     """
     check_result(result)

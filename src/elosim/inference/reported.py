@@ -207,7 +207,8 @@ def gap_test_from_reported(
 
     Examples
     --------
-    >>> res = gap_test_from_reported(1541, (1533, 1549), 1542, (1534, 1550))
+    >>> import elosim
+    >>> res = elosim.gap_test_from_reported(1541, (1533, 1549), 1542, (1534, 1550))
     >>> round(res.pvalue, 3), round(res.pvalue_max, 3), round(res.correlation_needed, 3)
     (0.862, 0.903, 0.992)
     """
@@ -308,11 +309,12 @@ def overlap_test_level(confidence_level: float = 0.95, *, se_ratio: float = 1.0)
     and intervals ``+/- z s``: the intervals fail to overlap iff
     ``|gap| > z (1 + r) s``, while ``SE(gap) = s sqrt(1 + r^2)``. The level is therefore
     ``2 (1 - Phi(z (1 + r) / sqrt(1 + r^2)))``: 0.0056 for 95% intervals with equal SEs
-    (METHODS D3), not 0.05. Overlap is not a test at the intervals' level.
+    (references: ref-gap-variance), not 0.05. Overlap is not a test at the intervals' level.
 
     Examples
     --------
-    >>> round(overlap_test_level(0.95), 5)
+    >>> import elosim
+    >>> round(elosim.overlap_test_level(0.95), 5)
     0.00557
     """
     level = check_confidence_level(confidence_level)

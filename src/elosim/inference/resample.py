@@ -3,7 +3,7 @@
 Resampling ``N`` votes with replacement gives cell counts ``Multinomial(N, n_c / N)``.
 numpy's ``Generator.multinomial`` draws one binomial per cell and replicate, which is
 the bootstrap's floor. :class:`MultinomialSampler` draws the same distribution faster by
-Poissonisation (METHODS E6):
+Poissonisation (references: ref-poissonisation):
 
 1. ``X_c ~ Poisson(mu * n_c / N)`` independently, with ``mu = N - 3 sqrt(N)`` (slightly
    below ``N``). Then ``T = sum X_c ~ Poisson(mu)`` and, given ``T = t``,
@@ -85,6 +85,7 @@ class MultinomialSampler:
     Examples
     --------
     >>> import numpy as np
+    >>> from elosim.inference.resample import MultinomialSampler
     >>> s = MultinomialSampler(np.array([5, 1, 30, 64]))
     >>> x = s.draw(np.random.default_rng(0), 3)
     >>> x.shape, x.sum(axis=1).tolist()

@@ -120,6 +120,10 @@ def _vote_scores(fit: BradleyTerryResult) -> sparse.csr_matrix:
     lam = fit._theta[:k]
     tau = float(fit._theta[k]) if fit.ties != "half" else 0.0
     a, cc, _ = solvers.outcome_scores(fit.ties, lam[c.pair_i] - lam[c.pair_j], tau)
+    if not isinstance(fit.votes, Votes):
+        raise TypeError(
+            "comparing subsets needs the fit's votes as rows (elosim.Votes), not VoteCounts"
+        )
     cell = fit.votes.row_cell
     cp, co, wv = c.cell_pair[cell], c.cell_outcome[cell], c.cell_weight[cell]
     sa = wv * a[cp, co]

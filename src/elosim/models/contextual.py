@@ -417,6 +417,8 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
             tau = float(self._theta[k]) if self.ties != "half" else 0.0
             terms = solvers.meat_terms(self.ties, des.table(power=2), d, tau)
             return assemble(self.ties, des, terms)[1]
+        if not isinstance(self.votes, Votes):  # features need rows; counts carry none
+            raise TypeError("a contextual fit needs its votes as rows (elosim.Votes)")
         codes, n_cl = self.votes.cluster_codes(cluster, purpose="kind='cluster'")
         g = self._cluster_scores(codes, n_cl, a, cc)
         meat = np.asarray((g.T @ g).toarray())

@@ -173,6 +173,7 @@ def firth_newton(
     ``(4 + 1/2) / (5 + 1)`` (Firth 1993, binomial case).
 
     >>> import numpy as np
+    >>> from elosim.models.firth import firth_newton
     >>> out = firth_newton("half", np.array([0]), np.array([1]), 2,
     ...                    np.array([[4.0, 1.0, 0.0]]), np.zeros(2))
     >>> d = out.theta[0] - out.theta[1]

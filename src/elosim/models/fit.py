@@ -21,7 +21,6 @@ from .._core.errors import (
     InsufficientMemoryError,
     NoFiniteEstimateError,
 )
-from .._core.format import leaderboard_text
 from .._core.normal import norm
 from .._core.results import DisplayMethods, InferenceMethods
 from .._core.sparse import SPARSE_VOTES, warn_sparse
@@ -128,7 +127,7 @@ class Normalization:
         return f"{items[self.anchor]!r} anchored at {self.offset:g}"
 
 
-def _reference_indices(votes: Votes, reference_items: Any) -> tuple[int, ...]:
+def _reference_indices(votes: Votes | VoteCounts, reference_items: Any) -> tuple[int, ...]:
     """Positions of the reference items (``"well-measured"``: those with enough votes)."""
     if isinstance(reference_items, str):
         if reference_items != "well-measured":
@@ -159,7 +158,7 @@ def _make_normalization(
     normalize: str,
     anchor: str | int | None,
     offset: float,
-    votes: Votes,
+    votes: Votes | VoteCounts,
     reference_items: Any = None,
 ) -> Normalization:
     items = votes.items
@@ -721,24 +720,12 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         n = self.votes.votes_per_item
         return tuple(self.items[i] for i in np.flatnonzero(n < min_votes))
 
-    def _sparse_note(self) -> list[str]:
-        few = self.sparse_items()
-        if not few:
-            return []
-        shown = ", ".join(few[:4]) + (f", ... ({len(few) - 4} more)" if len(few) > 4 else "")
-        return [
-            f"  note: {len(few)} item(s) with fewer than {SPARSE_VOTES} votes ({shown}): their "
-            f"intervals are unreliable; consider votes.min_votes({SPARSE_VOTES})"
-        ]
-
     def summary(self, confidence_level: float = 0.95, *, kind: str | None = None) -> str:
-        """Fixed-width text: the fit's settings and the leaderboard with Wald intervals."""
+        """Fixed-width text: the fit's settings, the leaderboard with Wald intervals and the
+        notes (interval, caveats) that every output of the fit shows."""
         level = check_confidence_level(confidence_level)
         kind = kind or self.default_covariance
-        ci = self._wald_interval(level, kind)
         self._warn_sparse("summary")
-        se = np.sqrt(self._variances(kind))
-        pct = f"{100 * level:g}%"
         head = [
             "Bradley-Terry fit (Elo scale)",
             f"  votes: {self.n_votes:,}   items: {self.n_items}   ties: {self.ties}"
@@ -757,12 +744,9 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
                 if self.bias_reduction == "firth"
                 else ""
             ),
-            f"  intervals: {pct} Wald, {kind} covariance",
-            *self._sparse_note(),
         ]
-        return leaderboard_text(
-            head, self.items, self.ratings, se, ci.low, ci.high, self.votes.votes_per_item
-        )
+        out: str = hooks.call("result_text", self, head=head, confidence_level=level, kind=kind)
+        return out
 
 
 def tie_parameter(ties: str, tau: float, var_tau: float) -> tuple[float, float]:

@@ -1,8 +1,9 @@
 """Bradley-Terry fits for many items: sparse information, sparse Newton, contrast solves.
 
 The information matrix in the log-strengths is a weighted graph Laplacian (``K x K``,
-one off-diagonal pair of entries per compared pair; METHODS E8), plus one dense row and
-column for a tie parameter. Everything here keeps it sparse, so memory is O(pairs + K):
+one off-diagonal pair of entries per compared pair; references: ref-many-items), plus one
+dense row and column for a tie parameter. Everything here keeps it sparse, so memory is
+O(pairs + K):
 
 * :class:`InformationSolver` solves ``H x = b``. ``H`` is singular along the all-ones
   rating direction when there is no prior; the system is *grounded* (one diagonal entry

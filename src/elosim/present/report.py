@@ -10,6 +10,8 @@
   :func:`result_latex`, :func:`result_html` render it in one call (these back the results'
   ``to_markdown``, ``to_latex`` and ``_repr_html_`` methods).
 * :func:`repr_line`: the one-line ``<Kind: a, b, c>`` repr.
+* :func:`caveats`: what weakens a result's numbers; every format above shows these notes
+  under the interval description, and :func:`result_text` is the fixed-width ``summary()``.
 
 Nothing here prints or imports IPython, pandas or matplotlib. Stored numbers are never
 rounded; rounding happens only in the text produced here.
@@ -30,14 +32,17 @@ from .._core.format import (
     MINUS,
     format_count,
     format_number,
-    format_pvalue,
     level_text,
 )
-from .._core.table import Table, html_table, repr_line, to_latex, to_markdown
+from .._core.table import Bound, Table, html_table, repr_line, to_latex, to_markdown, to_text
 from .._core.validation import check_choice, check_confidence_level
+from .caveats import SPARSE_MARK, caveats, pvalue_floor, sparse_items
+from .citation import method_references
 
 __all__ = [
+    "Bound",
     "Table",
+    "caveats",
     "format_interval",
     "html_table",
     "interval_description",
@@ -47,22 +52,11 @@ __all__ = [
     "result_latex",
     "result_markdown",
     "result_table",
+    "result_text",
     "to_latex",
     "to_markdown",
+    "to_text",
 ]
-
-def _bound_note(result: Any) -> tuple[str, ...]:
-    """A note for bootstrap p-values at their resampling floor (upper bounds, not values)."""
-    flags = getattr(result, "pvalue_is_bound", None)
-    n = 0 if flags is None else int(np.sum(np.asarray(flags, dtype=bool)))
-    if n == 0:
-        return ()
-    return (
-        f"{n} p-value(s) at the resampling floor {format_pvalue(result.pvalue_floor)}: no "
-        "replicate fell on the far side, so the true p-value may be smaller than shown "
-        "(pvalue_is_bound)",
-    )
-
 
 _COVARIANCE_TEXT = {
     "max": (
@@ -113,11 +107,12 @@ def format_interval(
 
     Examples
     --------
-    >>> format_interval(1541.3, 1533.2, 1549.4)
+    >>> import elosim
+    >>> elosim.report.format_interval(1541.3, 1533.2, 1549.4)
     '1541 (95% CI 1533 to 1549)'
-    >>> format_interval(1541.3, 1533.2, 1549.4, style="pm")
+    >>> elosim.report.format_interval(1541.3, 1533.2, 1549.4, style="pm")
     '1541 +8/−8'
-    >>> format_interval(-3.21, -7.5, 1.25, digits=1, confidence_level=0.9, ascii=True)
+    >>> elosim.report.format_interval(-3.21, -7.5, 1.25, digits=1, confidence_level=0.9, ascii=True)
     '-3.2 (90% CI -7.5 to 1.2)'
     """
     check_choice(style, "style", ("ci", "pm"))
@@ -170,10 +165,10 @@ def interval_description(
     >>> votes = elosim.Votes.from_counts(
     ...     ["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
     >>> fit = elosim.bradley_terry(votes)
-    >>> interval_description(fit)
+    >>> elosim.report.interval_description(fit)
     '95% Wald CI, max covariance'
     >>> boot = elosim.bootstrap(fit, n_resamples=50, rng=0)
-    >>> interval_description(boot, 0.9, method="bca")
+    >>> elosim.report.interval_description(boot, 0.9, method="bca")
     '90% BCa bootstrap CI, 50 resamples'
     """
     if _is_bootstrap(result):
@@ -284,6 +279,7 @@ def methods_text(
     method: str | None = None,
     kind: str | None = None,
     width: int | None = None,
+    references: bool = True,
 ) -> str:
     """A paragraph stating exactly what was computed, ready for a methods section.
 
@@ -301,6 +297,9 @@ def methods_text(
         The interval settings to describe (defaults: the result's own).
     width : int, optional
         Wrap the paragraph to this many characters.
+    references : bool
+        Follow the paragraph with the full references of the methods used (one per line,
+        after a blank line and ``References:``); :func:`elosim.cite` gives them as BibTeX.
 
     Returns
     -------
@@ -315,7 +314,7 @@ def methods_text(
     --------
     >>> import elosim
     >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
-    >>> print(methods_text(elosim.bradley_terry(votes), width=88)[:165])
+    >>> print(elosim.report.methods_text(elosim.bradley_terry(votes), width=88)[:165])
     Ratings were estimated by maximum likelihood under the Bradley-Terry model from 130
     pairwise votes (0 ties) on 3 items, counting each tie as half a win for each side
     """
@@ -373,9 +372,11 @@ def methods_text(
         )
         parts.append(_software(result))
     elif hasattr(result, "rank_low") and hasattr(result, "rank_high"):
+        seed = getattr(result, "seed", None)
         parts.append(
             f"Confidence sets for the ranks of the {len(result.items)} items (rank 1 = best) "
-            f"were computed as {result.method}."
+            f"were computed as {result.method}"
+            + (f" (random seed {seed})." if seed is not None else ".")
         )
         parts.append(_software(None))
     elif hasattr(result, "pvalue_adjusted"):
@@ -427,7 +428,12 @@ def methods_text(
             f"online Elo or quasi-variances); got {type(result).__name__}"
         )
     text = " ".join(parts)
-    return textwrap.fill(text, width) if width else text
+    text = textwrap.fill(text, width) if width else text
+    refs = method_references(result) if references else []
+    if refs:
+        lines = [textwrap.fill(r, width, subsequent_indent="  ") if width else r for r in refs]
+        text += "\n\nReferences:\n" + "\n".join(lines)
+    return text
 
 
 # ---------------------------------------------------------------------------- results
@@ -440,6 +446,79 @@ def _pick(values: Any, order: np.ndarray) -> list[Any]:
     return [x.item() if hasattr(x, "item") else x for x in arr[order]]
 
 
+def _notes(result: Any, *first: str) -> tuple[str, ...]:
+    """The notes every format shows: the interval description, then the caveats."""
+    return tuple(dict.fromkeys(x for x in (*first, *caveats(result)) if x))
+
+
+def _marked(items: list[str], sparse: tuple[str, ...]) -> list[str]:
+    few = set(sparse)
+    return [f"{x} {SPARSE_MARK}" if x in few else x for x in items]
+
+
+def _pvalue_cells(values: Any, floor: float | None, bound_mask: Any = None) -> list[Any]:
+    out: list[Any] = []
+    vals = np.asarray(values, dtype=float)
+    mask = np.zeros(vals.shape, dtype=bool) if bound_mask is None else np.asarray(bound_mask)
+    for v, at in zip(vals.tolist(), mask.tolist(), strict=True):
+        out.append(Bound(v, "≤") if at and floor is not None and v < 1.0 else v)
+    return out
+
+
+def _pairwise_table(result: Any, f: str, max_rows: int | None) -> Table:
+    rows, flip = result.display_order()
+    if max_rows is not None:
+        rows, flip = rows[: max(int(max_rows), 0)], flip[: max(int(max_rows), 0)]
+    sign = np.where(flip, -1.0, 1.0)
+    gap = np.asarray(result.gap, dtype=float)[rows] * sign
+    lo = np.asarray(result.ci_low, dtype=float)[rows]
+    hi = np.asarray(result.ci_high, dtype=float)[rows]
+    ia, ib = np.asarray(result.index_a)[rows], np.asarray(result.index_b)[rows]
+    floor = pvalue_floor(result)
+    p = np.asarray(result.pvalue, dtype=float)[rows]
+    flags = getattr(result, "pvalue_is_bound", None)
+    if flags is not None:
+        at_floor = np.asarray(flags, dtype=bool)[rows]
+    else:
+        at_floor = p <= floor * (1 + 1e-9) if floor is not None else None
+    adj_flags = getattr(result, "pvalue_adjusted_is_bound", None)
+    adj_floor = np.asarray(adj_flags, dtype=bool)[rows] if adj_flags is not None else at_floor
+    items = result.items
+    cols: dict[str, list[Any]] = {
+        "item_a": [items[b] if fl else items[a] for a, b, fl in zip(ia, ib, flip, strict=True)],
+        "item_b": [items[a] if fl else items[b] for a, b, fl in zip(ia, ib, flip, strict=True)],
+        "gap": gap.tolist(),
+        "standard_error": np.asarray(result.standard_error, dtype=float)[rows].tolist(),
+        "ci_low": np.where(flip, -hi, lo).tolist(),
+        "ci_high": np.where(flip, -lo, hi).tolist(),
+        "statistic": (np.asarray(result.statistic, dtype=float)[rows] * sign).tolist(),
+        "pvalue": _pvalue_cells(p, floor, at_floor),
+        "pvalue_adjusted": _pvalue_cells(
+            np.asarray(result.pvalue_adjusted, dtype=float)[rows], floor, adj_floor
+        ),
+    }
+    fm = {**dict.fromkeys(("gap", "standard_error", "ci_low", "ci_high"), f),
+          "statistic": ".2f", "pvalue": "p", "pvalue_adjusted": "p"}
+    family = getattr(result, "n_family", None) or result.n_pairs
+    adjust = {"holm": "Holm", "bonferroni": "Bonferroni", "fdr_bh": "Benjamini-Hochberg"}.get(
+        result.adjust or "", "none")
+    note = (
+        f"{level_text(result.confidence_level)} CI per pair (unadjusted); p-values adjusted "
+        f"over {format_count(family)} pairs: {adjust}; "
+        f"{result.alternative}; {result.method}. Pairs in rating order, neighbours first; "
+        "the better-rated item is Item A"
+        + ("" if result.alternative == "two-sided" else " (as tested)")
+        + "."
+    )
+    shown = len(rows)
+    total = result.n_pairs
+    more = (f"… {format_count(total - shown)} more pairs (all of them: to_frame())",) if (
+        shown < total) else ()
+    title = "Pairwise gap tests" if getattr(result, "n_family", None) is None else (
+        "Gaps between neighbours in the rating order")
+    return Table(cols, fm, title, (*more, *_notes(result, note)))
+
+
 @hooks.provides("result_table")
 def result_table(
     result: Any,
@@ -448,14 +527,19 @@ def result_table(
     method: str | None = None,
     kind: str | None = None,
     digits: int = 1,
+    labels: dict[str, str] | None = None,
+    max_rows: int | None = None,
 ) -> Table:
-    """The standard table of an elosim result, best item first.
+    """The standard table of an elosim result, best item first, with its notes.
 
     Columns follow the library's stable names: ``rank, item, rating, standard_error,
     ci_low, ci_high, n_votes`` for fits and bootstraps; ``item, rating, rank, rank_low,
     rank_high`` for rank sets; ``item_a, item_b, gap, standard_error, ci_low, ci_high,
-    statistic, pvalue, pvalue_adjusted`` for gap tests. The interval level and method go
-    in :attr:`Table.notes`, never in column names.
+    statistic, pvalue, pvalue_adjusted`` for gap tests (pairs in rating order, neighbours
+    first, better item as ``item_a``; p-values at a resampling floor are :class:`Bound`
+    cells). The renderers show readable labels (``CI low``) unless ``labels`` says
+    otherwise. :attr:`Table.notes` holds the interval description and then the caveats
+    (:func:`caveats`); items with too few votes are marked ``†``.
 
     Parameters
     ----------
@@ -464,6 +548,11 @@ def result_table(
         Interval settings (defaults: the result's).
     digits : int
         Decimals shown for ratings, standard errors and interval ends.
+    labels : dict, optional
+        Column -> label shown, e.g. ``{"ci_low": "Lower", "ci_high": "Upper"}``.
+    max_rows : int, optional
+        Keep only the first ``max_rows`` rows (the best items; for pairwise gap tests the
+        nearest neighbours); a note counts the rest.
 
     Returns
     -------
@@ -473,27 +562,49 @@ def result_table(
     --------
     >>> import elosim
     >>> votes = elosim.Votes.from_counts(["a", "b", "c"], [[0, 30, 20], [20, 0, 30], [10, 20, 0]])
-    >>> t = result_table(elosim.bradley_terry(votes))
+    >>> t = elosim.report.result_table(elosim.bradley_terry(votes))
     >>> list(t.columns)
     ['rank', 'item', 'rating', 'standard_error', 'ci_low', 'ci_high', 'n_votes']
-    >>> t.notes
-    ('95% Wald CI, max covariance',)
+    >>> t.notes[0]
+    '95% Wald CI, max covariance.'
     """
+    table = _result_table(result, confidence_level, method, kind, digits, max_rows)
+    n = table.n_rows
+    if max_rows is not None and n > max_rows and not hasattr(result, "pvalue_adjusted"):
+        keep = max(int(max_rows), 0)
+        table = Table({c: v[:keep] for c, v in table.columns.items()}, table.formats,
+                      table.title, (f"… {format_count(n - keep)} more rows", *table.notes),
+                      table.labels)
+    if labels:
+        table = Table(table.columns, table.formats, table.title, table.notes,
+                      {**table.labels, **labels})
+    return table
+
+
+def _result_table(
+    result: Any,
+    confidence_level: float | None,
+    method: str | None,
+    kind: str | None,
+    digits: int,
+    max_rows: int | None,
+) -> Table:
     f = f".{int(digits)}f"
     if hasattr(result, "_table"):  # results that know their own standard table
-        table: Table = result._table(digits=digits)
-        return table
+        own: Table = result._table(digits=digits)
+        return Table(own.columns, own.formats, own.title, _notes(result, *own.notes),
+                     own.labels)
     is_fit = hasattr(result, "default_covariance") and hasattr(result, "votes")
     if _is_bootstrap(result) or is_fit:
         fit = result.fit if _is_bootstrap(result) else result
         lo, hi = _intervals(result, confidence_level, method, kind)
         se = result.standard_error if _is_bootstrap(result) else np.sqrt(
-            np.clip(np.diag(result.covariance(kind)), 0.0, None)
+            result._variances(kind)
         )
         o = _order(fit.ratings)
-        cols = {
+        cols: dict[str, list[Any]] = {
             "rank": list(range(1, o.size + 1)),
-            "item": [fit.items[i] for i in o],
+            "item": _marked([fit.items[i] for i in o], sparse_items(fit)),
             "rating": _pick(fit.ratings, o),
             "standard_error": _pick(se, o),
             "ci_low": _pick(lo, o),
@@ -501,9 +612,9 @@ def result_table(
             "n_votes": [int(x) for x in _pick(fit.votes.votes_per_item, o)],
         }
         title = "Bradley-Terry ratings (Elo scale)"
-        notes = (interval_description(result, confidence_level, method=method, kind=kind),)
+        desc = interval_description(result, confidence_level, method=method, kind=kind)
         fm = dict.fromkeys(("rating", "standard_error", "ci_low", "ci_high"), f)
-        return Table(cols, fm, title, notes)
+        return Table(cols, fm, title, _notes(result, desc + "."))
     if hasattr(result, "rank_low") and hasattr(result, "rank_high"):
         o = _order(result.ratings)
         cols = {
@@ -513,37 +624,24 @@ def result_table(
             "rank_low": [int(x) for x in _pick(result.rank_low, o)],
             "rank_high": [int(x) for x in _pick(result.rank_high, o)],
         }
-        return Table(cols, {"rating": f}, "Rank confidence sets", (result.method,))
+        seed = getattr(result, "seed", None)
+        desc = str(result.method) + (f" (seed {seed})" if seed is not None else "")
+        return Table(cols, {"rating": f}, "Rank confidence sets", _notes(result, desc + "."))
     if hasattr(result, "pvalue_adjusted"):
-        cols = {
-            "item_a": list(result.item_a),
-            "item_b": list(result.item_b),
-            "gap": list(np.asarray(result.gap, dtype=float).tolist()),
-            "standard_error": list(np.asarray(result.standard_error, dtype=float).tolist()),
-            "ci_low": list(np.asarray(result.ci_low, dtype=float).tolist()),
-            "ci_high": list(np.asarray(result.ci_high, dtype=float).tolist()),
-            "statistic": list(np.asarray(result.statistic, dtype=float).tolist()),
-            "pvalue": list(np.asarray(result.pvalue, dtype=float).tolist()),
-            "pvalue_adjusted": list(np.asarray(result.pvalue_adjusted, dtype=float).tolist()),
-        }
-        fm = {**dict.fromkeys(("gap", "standard_error", "ci_low", "ci_high"), f),
-              "statistic": ".2f", "pvalue": "p", "pvalue_adjusted": "p"}
-        note = (
-            f"{level_text(result.confidence_level)} CI per pair (unadjusted); "
-            f"p-values adjusted: {result.adjust}; {result.alternative}; {result.method}"
-        )
-        return Table(cols, fm, "Pairwise gap tests", (note, *_bound_note(result)))
+        return _pairwise_table(result, f, max_rows)
     if hasattr(result, "item_a") and hasattr(result, "pvalue"):
+        floor = pvalue_floor(result)
+        at = floor is not None and float(result.pvalue) <= floor * (1 + 1e-9)
         cols = {
             "item_a": [result.item_a], "item_b": [result.item_b], "gap": [result.gap],
             "standard_error": [result.standard_error], "ci_low": [result.ci_low],
             "ci_high": [result.ci_high], "statistic": [result.statistic],
-            "pvalue": [result.pvalue],
+            "pvalue": _pvalue_cells([result.pvalue], floor, [at]),
         }
         fm = {**dict.fromkeys(("gap", "standard_error", "ci_low", "ci_high"), f),
               "statistic": ".2f", "pvalue": "p"}
-        note = f"{level_text(result.confidence_level)} CI; {result.alternative}; {result.method}"
-        return Table(cols, fm, "Gap test", (note, *_bound_note(result)))
+        note = f"{level_text(result.confidence_level)} CI; {result.alternative}; {result.method}."
+        return Table(cols, fm, "Gap test", _notes(result, note))
     if hasattr(result, "ordering_ratings") or hasattr(result, "quasi_se"):
         ratings = result.ratings
         if ratings is None:
@@ -563,8 +661,45 @@ def result_table(
         if hasattr(result, "n_votes_per_item"):
             cols["n_votes"] = [int(x) for x in _pick(result.n_votes_per_item, o)]
         fm = {c: f for c in cols if c not in ("item", "n_votes")}
-        return Table(cols, fm, title, (interval_description(result, confidence_level),))
+        desc = interval_description(result, confidence_level) + "."
+        return Table(cols, fm, title, _notes(result, desc))
     raise TypeError(f"no standard table for {type(result).__name__}")
+
+
+@hooks.provides("result_text")
+def result_text(
+    result: Any,
+    *,
+    head: tuple[str, ...] | list[str] = (),
+    max_rows: int | None = None,
+    **options: Any,
+) -> str:
+    """Fixed-width text of :func:`result_table` (this is every result's ``summary()``).
+
+    Parameters
+    ----------
+    result : elosim result
+    head : sequence of str
+        Lines printed above the table (the settings of the fit).
+    max_rows : int, optional
+        Rows shown: the first ones (best items; pairwise tests: neighbours first).
+    **options
+        Passed to :func:`result_table` (``confidence_level``, ``labels``, ...).
+
+    Examples
+    --------
+    >>> import elosim
+    >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
+    >>> print(elosim.report.result_text(fit))  # doctest: +NORMALIZE_WHITESPACE
+    Bradley-Terry ratings (Elo scale)
+    Rank  Item  Rating    SE  CI low  CI high  Votes
+    ----  ----  ------  ----  ------  -------  -----
+       1  a     1035.2  17.7  1000.5   1070.0    100
+       2  b      964.8  17.7   930.0    999.5    100
+    95% Wald CI, sandwich covariance.
+    """
+    text = to_text(result_table(result, max_rows=max_rows, **options))
+    return "\n".join([*head, *([""] if head else []), text])
 
 
 @hooks.provides("result_markdown")
@@ -575,8 +710,10 @@ def result_markdown(result: Any, **options: Any) -> str:
     --------
     >>> import elosim
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
-    >>> print(result_markdown(fit).splitlines()[0])
-    | rank | item | rating | standard_error | ci_low | ci_high | n_votes |
+    >>> print(elosim.report.result_markdown(fit).splitlines()[0])
+    | Rank | Item | Rating |   SE | CI low | CI high | Votes |
+    >>> print(elosim.report.result_markdown(fit, labels={"ci_low": "Lower"}).splitlines()[0])
+    | Rank | Item | Rating |   SE | Lower | CI high | Votes |
     """
     return to_markdown(result_table(result, **options))
 
@@ -591,10 +728,13 @@ def result_latex(
     --------
     >>> import elosim
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
-    >>> print(result_latex(fit).splitlines()[1])
-    \\toprule
+    >>> tex = elosim.report.result_latex(fit, caption="Arena ratings")
+    >>> "Arena ratings. 95\\% Wald CI, max covariance." in tex  # your caption, then the interval
+    True
     """
-    return to_latex(result_table(result, **options), caption=caption, label=label)
+    longtable = options.pop("longtable", None)
+    return to_latex(result_table(result, **options), caption=caption, label=label,
+                    longtable=longtable)
 
 
 @hooks.provides("result_html")
@@ -608,7 +748,7 @@ def result_html(result: Any, *, max_rows: int = 60, **options: Any) -> str:
     --------
     >>> import elosim
     >>> fit = elosim.bradley_terry(elosim.Votes.from_counts(["a", "b"], [[0, 60], [40, 0]]))
-    >>> result_html(fit).startswith("<div")
+    >>> elosim.report.result_html(fit).startswith("<div")
     True
     """
     head = f"<p style=\"font-family: monospace;\">{html.escape(repr(result))}</p>"

@@ -9,7 +9,8 @@ generating outcome probabilities for every pair.
 
 Outcome models (``δ = (R_i - R_j) / f`` with ``f = scale / ln(base)``, ``π = exp(λ)``):
 
-* ``ties=None``: ``P(i ≻ j) = σ(δ) = 1 / (1 + base**(-(R_i - R_j)/scale))`` (METHODS A1).
+* ``ties=None``: ``P(i ≻ j) = σ(δ) = 1 / (1 + base**(-(R_i - R_j)/scale))``
+  (references: ref-elo-scale).
 * ``"symmetric"``, ``t = tie_rate`` in [0, 1): a tie with probability ``t_ij``, taken
   *equally* from both sides: ``P(i ≻ j) = σ(δ) - t_ij/2``, ``P(tie) = t_ij``,
   ``P(j ≻ i) = 1 - σ(δ) - t_ij/2``, so the expected half-win score is exactly the Elo win

@@ -1,6 +1,6 @@
 """Online (sequential) Elo ratings, as the early Chatbot Arena leaderboard computed them.
 
-For each vote between A and B, in order (METHODS A2)::
+For each vote between A and B, in order (references: ref-online-elo)::
 
     E_A = 1 / (1 + base ** ((R_B - R_A) / scale))
     R_A <- R_A + K (S_A - E_A)

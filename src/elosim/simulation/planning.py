@@ -1,8 +1,8 @@
 """Power and sample size for detecting an Elo gap between two items.
 
-Closed forms (METHODS A12, D2) built from the Elo curve (A1) and the binomial variance of
-one vote, plus a cheap Monte-Carlo check (:func:`simulated_power`) that draws the
-two-item vote counts directly.
+Closed forms (references: ref-power) built from the Elo curve and the binomial variance of
+one vote, plus a cheap Monte-Carlo check (:func:`simulated_power`) that draws the two-item
+vote counts directly.
 
 Model
 -----
@@ -252,7 +252,8 @@ def votes_needed(
 
     References
     ----------
-    .. [1] METHODS A12/D2 (derived from the Elo curve and the binomial variance).
+    .. [1] elosim documentation, references: ref-power (derived from
+       the Elo curve and the binomial variance).
 
     Examples
     --------

@@ -2,7 +2,8 @@
 
 First-order (AMIP-style) analysis after Broderick, Giordano & Meager and Huang, Shen, Wei
 & Broderick (2025), who found that removing 0.003% of Chatbot Arena's votes can change the
-top model (METHODS A11). Bootstrap intervals do not measure this.
+top model (Huang et al. 2025; references: ref-robustness). Bootstrap intervals do not
+measure this.
 
 Influence. Removing a vote ``t`` changes the estimate by about ``-H⁺ s_t`` (``s_t`` its
 score at the fit, ``H`` the information), so the gap ``g = R_a - R_b`` moves by about

@@ -588,7 +588,7 @@ def coverage_study(
     lost) are redrawn from the same child stream and counted in ``n_redrawn``; results are
     conditional on estimability. Warnings of the fits and bootstraps are not suppressed.
     With ``n_resamples`` = B the percentile endpoints carry Monte-Carlo noise that makes
-    intervals slightly narrow (about 4% at B = 100; METHODS D4).
+    intervals slightly narrow (about 4% at B = 100; references: ref-bootstrap-mc).
 
     Examples
     --------

@@ -68,8 +68,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "elosim.testing.strategies needs Hypothesis, which is not installed: "
+        'pip install "elosim[strategies]"'
+    ) from exc
 from numpy.typing import NDArray
 
 from elosim.data.labels import label_fold_key, normalize_label

@@ -7,28 +7,25 @@ import csv
 import inspect
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
-from ..._core.table import Table, to_latex, to_markdown
-
 if TYPE_CHECKING:
     from ...models.fit import BradleyTerryResult
+from ..plot.common import bare_figures
 from .common import (
     _bootstrap,
     _check_model_options,
     _emit_csv,
     _emit_json,
+    _emit_report,
     _fit,
-    _interval_method,
-    _interval_text,
     _load_votes,
     _one_line,
     _seed,
     _settings,
-    _settings_line,
     _unknown_item,
 )
 from .options import (
@@ -64,41 +61,6 @@ def _rating_rows(
     ]
 
 
-def _text_table(rows: Sequence[dict[str, Any]], level: float) -> str:
-    width = max([4, *(len(r["item"]) for r in rows)])
-    width = min(width, 48)
-    ci_head = f"{100 * level:.10g}% CI"
-    cis = [f"{r['ci_low']:.1f} to {r['ci_high']:.1f}" for r in rows]
-    ci_w = max([len(ci_head), *(len(c) for c in cis)])
-    lines = [
-        f"{'rank':>4}  {'item':<{width}}  {'rating':>8}  {ci_head:>{ci_w}}  {'SE':>6}  "
-        f"{'votes':>9}"
-    ]
-    for r, c in zip(rows, cis, strict=True):
-        name = r["item"] if len(r["item"]) <= width else r["item"][: width - 1] + "…"
-        lines.append(
-            f"{r['rank']:>4}  {name:<{width}}  {r['rating']:>8.1f}  {c:>{ci_w}}  "
-            f"{r['standard_error']:>6.1f}  {r['n_votes']:>9,}"
-        )
-    return "\n".join(lines)
-
-
-def _report_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str,
-                  note: str, fmt: str, formats: dict[str, str]) -> str:
-    """Markdown or LaTeX through :mod:`elosim.report` (simple own rendering without it)."""
-    cols = {c: [r[c] for r in rows] for c in columns}
-    table = Table(cols, formats, title, (note,))
-    if fmt == "markdown":
-        return to_markdown(table)
-    return to_latex(table, caption=f"{title}. {note}")
-
-
-
-
-
-
-
-
 def _fit_and_maybe_bootstrap(
     args: argparse.Namespace,
 ) -> tuple[BradleyTerryResult, Any, int | None]:
@@ -118,28 +80,14 @@ def _cmd_fit(args: argparse.Namespace, out: TextIO) -> int:
         rows = rows[: args.top]
     settings = _settings(fit, result, args, seed)
     fmt = args.format
-    if fmt == "table":
-        out.write(_settings_line(settings) + "\n" + _text_table(rows, args.confidence_level)
-                  + "\n")
-        from ..._core.sparse import SPARSE_VOTES
-
-        few = fit.sparse_items()
-        if few:
-            shown = ", ".join(few[:4]) + (f", ... ({len(few) - 4} more)" if len(few) > 4 else "")
-            out.write(
-                f"# note: {len(few)} item(s) with fewer than {SPARSE_VOTES} votes ({shown}): "
-                f"their intervals are unreliable; rerun with --min-votes {SPARSE_VOTES}\n"
-            )
-    elif fmt == "csv":
+    if fmt == "csv":
         _emit_csv(out, RATING_COLUMNS, rows)
     elif fmt == "json":
-        _emit_json(out, {"settings": settings, "ratings": rows})
+        _emit_json(out, {"settings": settings, "ratings": rows,
+                         "caveats": list(result.caveats())})
     else:
-        fm = dict.fromkeys(("rating", "standard_error", "ci_low", "ci_high"), ".1f")
-        note = (f"{settings['description']}; {fit.n_votes:,} votes, {fit.n_items} items"
-                + (f"; seed {seed}" if seed is not None else ""))
-        out.write(_report_table(rows, RATING_COLUMNS, "Bradley-Terry ratings (Elo scale)",
-                                note, fmt, fm) + "\n")
+        _emit_report(out, result, fmt, settings, confidence_level=args.confidence_level,
+                     method=args.method, max_rows=args.top)
     return EXIT_OK
 
 
@@ -182,20 +130,13 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     }
     settings = _settings(fit, result, args, seed)
     fmt = args.format
-    if fmt == "table":
-        out.write(_settings_line(settings) + "\n" + res.summary() + "\n")
-    elif fmt == "csv":
+    if fmt == "csv":
         _emit_csv(out, GAP_COLUMNS, [row])
     elif fmt == "json":
-        _emit_json(out, {"settings": settings, "gap_test": row})
+        _emit_json(out, {"settings": settings, "gap_test": row,
+                         "caveats": list(res.caveats())})
     else:
-        cols = ("item_a", "item_b", "gap", "standard_error", "ci_low", "ci_high",
-                "statistic", "pvalue")
-        fm = {**dict.fromkeys(("gap", "standard_error", "ci_low", "ci_high"), ".1f"),
-              "statistic": ".2f", "pvalue": "p"}
-        note = (f"{100 * res.confidence_level:.10g}% CI; {res.alternative}; {res.method}. "
-                f"Conclusion: {res.conclusion()}")
-        out.write(_report_table([row], cols, "Gap test", note, fmt, fm) + "\n")
+        _emit_report(out, res, fmt, settings, extra=f"Conclusion: {res.conclusion()}")
     return EXIT_OK
 
 
@@ -289,7 +230,7 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # ---------------------------------------------------------------------------- plot
-def _call_plot(func: Callable[..., Any], obj: Any, ax: Any, **options: Any) -> None:
+def _call_plot(func: Callable[..., Any], obj: Any, ax: Any, **options: Any) -> Any:
     """Call an :mod:`elosim.plot` function with those options it names as parameters.
 
     Options it does not name are not passed (a ``**kwargs`` catch-all usually forwards
@@ -297,29 +238,7 @@ def _call_plot(func: Callable[..., Any], obj: Any, ax: Any, **options: Any) -> N
     """
     params = inspect.signature(func).parameters
     kw = {k: v for k, v in options.items() if v is not None and k in params}
-    func(obj, ax=ax, **kw)
-
-
-def _fallback_ratings(ax: Any, rows: Sequence[dict[str, Any]], label: str) -> None:
-    y = np.arange(len(rows))[::-1]
-    r = np.array([x["rating"] for x in rows])
-    lo = np.array([x["ci_low"] for x in rows])
-    hi = np.array([x["ci_high"] for x in rows])
-    ax.errorbar(r, y, xerr=[r - lo, hi - r], fmt="o", color="C0", ecolor="C0",
-                capsize=2, markersize=3)
-    ax.set_yticks(y)
-    ax.set_yticklabels([x["item"] for x in rows], fontsize=8)
-    ax.set_xlabel(f"rating (Elo scale), {label}")
-    ax.grid(axis="x", alpha=0.3)
-
-
-def _fallback_matrix(ax: Any, mat: Any, items: Sequence[str], label: str, cmap: str) -> None:
-    im = ax.imshow(mat, cmap=cmap, vmin=0.0, vmax=1.0)
-    ax.set_xticks(np.arange(len(items)))
-    ax.set_yticks(np.arange(len(items)))
-    ax.set_xticklabels(items, rotation=90, fontsize=7)
-    ax.set_yticklabels(items, fontsize=7)
-    ax.figure.colorbar(im, ax=ax, label=label)
+    return func(obj, ax=ax, **kw)
 
 
 def _cmd_plot(args: argparse.Namespace, out: TextIO) -> int:
@@ -336,50 +255,28 @@ def _cmd_plot(args: argparse.Namespace, out: TextIO) -> int:
             f"of {', '.join(sorted(supported))}", EXIT_USAGE,
         )
     fit, result, seed = _fit_and_maybe_bootstrap(args)
-    if args.top is not None and args.top < fit.n_items:
-        keep = [fit.items[i] for i in np.argsort(-fit.ratings, kind="stable")[: args.top]]
-    else:
-        keep = list(np.array(fit.items)[np.argsort(-fit.ratings, kind="stable")])
-    k = len(keep)
-    try:
-        from .. import plot as plot_module
-    except ImportError:
-        plot_module = None  # type: ignore[assignment]
-    label = _interval_text(result, args.confidence_level, _interval_method(args))
-    if args.kind == "ratings":
-        fig = Figure(figsize=(7.0, max(2.5, 0.22 * k + 1.2)), layout="constrained")
-        ax = fig.subplots()
-        func = getattr(plot_module, "plot_ratings", None)
-        if func is not None:
-            _call_plot(func, result, ax, confidence_level=args.confidence_level,
-                       method=args.method, top=args.top)
-        else:
-            rows = _rating_rows(fit, result, args.confidence_level, args.method)[:k]
-            _fallback_ratings(ax, rows, label)
-    else:
-        side = max(4.0, 0.2 * k + 2.5)
-        fig = Figure(figsize=(side + 1.0, side), layout="constrained")
-        ax = fig.subplots()
-        idx = [fit.items.index(x) for x in keep]
-        if args.kind == "pvalues":
-            tests = result.pairwise_gap_tests(
-                confidence_level=args.confidence_level,
-                method=args.method if args.bootstrap is not None else None,
-            )
-            func = getattr(plot_module, "plot_pvalues", None)
-            if func is not None:
-                _call_plot(func, tests, ax, top=args.top)
-            else:
-                mat = tests.pvalue_matrix()[np.ix_(idx, idx)]
-                _fallback_matrix(ax, mat, keep, f"Holm-adjusted p-value ({tests.method})",
-                                 "viridis")
-        else:
-            func = getattr(plot_module, "plot_win_matrix", None)
-            if func is not None:
-                _call_plot(func, fit, ax, top=args.top)
-            else:
-                mat = fit.win_probability()[np.ix_(idx, idx)]
-                _fallback_matrix(ax, mat, keep, "P(row beats column)", "RdBu_r")
-    fig.savefig(args.out, dpi=args.dpi)
+    with bare_figures():
+        ax = _draw(args, fit, result)
+    ax.figure.savefig(args.out, dpi=args.dpi)
     out.write(f"wrote {args.out}" + (f" (seed {seed})" if seed is not None else "") + "\n")
     return EXIT_OK
+
+
+def _draw(args: argparse.Namespace, fit: Any, result: Any) -> Any:
+    """Draw the figure with elosim.plot, which sizes it for its content (rows, label
+    lengths, colour bar): the command draws exactly what the same call from Python does."""
+    from .. import plot as plot_module
+
+    if args.kind == "ratings":
+        ax = _call_plot(plot_module.plot_ratings, result, None,
+                        confidence_level=args.confidence_level, method=args.method,
+                        top=args.top)
+    elif args.kind == "pvalues":
+        tests = result.pairwise_gap_tests(
+            confidence_level=args.confidence_level,
+            method=args.method if args.bootstrap is not None else None,
+        )
+        ax = _call_plot(plot_module.plot_pvalues, tests, None, top=args.top)
+    else:
+        ax = _call_plot(plot_module.plot_win_matrix, fit, None, top=args.top)
+    return ax

@@ -8,6 +8,7 @@ import difflib
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -47,7 +48,7 @@ def _cli_text(text: str) -> str:
     out = _one_line(text)
     for old, new in _CLI_TERMS:
         out = out.replace(old, new)
-    return out
+    return re.sub(r"votes\.min_votes\((\d+)\)", r"--min-votes \1", out)
 
 
 def _load_example(name: str) -> Votes:
@@ -206,14 +207,8 @@ def _unknown_item(item: str, items: Sequence[str]) -> str:
 
 
 def _interval_text(result: Any, level: float, method: str | None) -> str:
-    try:
-        from ..report import interval_description
-    except ImportError:  # pragma: no cover - report.py is optional
-        pct = f"{100 * level:.10g}%"
-        if hasattr(result, "bootstrap_distribution"):
-            b = result.bootstrap_distribution.shape[1]
-            return f"{pct} {method or result.method} bootstrap CI, {b:,} resamples"
-        return f"{pct} Wald CI, {result.default_covariance} covariance"
+    from ..report import interval_description
+
     return interval_description(result, level, method=method)
 
 
@@ -245,17 +240,39 @@ def _settings(
 
 
 def _settings_line(s: dict[str, Any]) -> str:
+    """One line of the settings that matter (a seed only where something was random)."""
     parts = [
         f"{s['n_votes']:,} votes",
         f"{s['n_items']} items",
         f"ties: {s['ties']}",
         s["normalization"],
-        s["description"],
-        f"seed: {s['seed'] if s['seed'] is not None else 'n/a'}",
     ]
     if s["prior_strength"]:
-        parts.insert(3, f"prior strength {s['prior_strength']:g}")
+        parts.append(f"prior strength {s['prior_strength']:g}")
+    if s["seed"] is not None:
+        parts.append(f"seed {s['seed']}")
     return "# " + " | ".join(parts)
+
+
+def _emit_report(
+    out: TextIO, result: Any, fmt: str, settings: dict[str, Any], *, extra: str = "",
+    **options: Any,
+) -> None:
+    """The result's standard table (text, Markdown or LaTeX) through :mod:`elosim.report`,
+    with its notes (interval, caveats) and the settings line; the same renderer as
+    ``summary()`` and ``to_markdown()`` in Python."""
+    from ..report import Table, result_table, to_latex, to_markdown, to_text
+
+    t = result_table(result, **options)
+    t = Table(t.columns, t.formats, t.title, tuple(_cli_text(n) for n in t.notes))
+    head = _settings_line(settings)
+    if fmt == "table":
+        notes = t.notes + ((extra,) if extra else ())
+        out.write(head + "\n" + to_text(Table(t.columns, t.formats, t.title, notes)) + "\n")
+        return
+    notes = (head.lstrip("# ").replace(" | ", "; "), *t.notes, *((extra,) if extra else ()))
+    table = Table(t.columns, t.formats, t.title, notes)
+    out.write((to_markdown(table) if fmt == "markdown" else to_latex(table)) + "\n")
 
 
 def _jsonable(x: Any) -> Any:

@@ -36,6 +36,7 @@ from .options import (
     PLOT_KINDS,
     PROG,
     CLIError,
+    _CommandParser,
     _data_options,
     _global_options,
     _model_options,
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _global_options(parser, suppress=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     sub.required = True
 
     fit = sub.add_parser(
@@ -231,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
+    >>> from elosim.present.cli.entry import main
     >>> main(["power", "--gap", "1"])  # doctest: +ELLIPSIS
     votes needed: 947,458
       (gap 1 Elo points, power 80%, two-sided test at the 5% level, ...)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,10 +30,32 @@ _LABEL_WIDTH = 40  # characters kept of an item label on an axis
 
 
 # ---------------------------------------------------------------------------- helpers
+_BARE = contextvars.ContextVar("elosim_bare_figures", default=False)
+
+
+@contextlib.contextmanager
+def bare_figures() -> Iterator[None]:
+    """Within this block, plots made with ``ax=None`` go on a bare ``Figure`` (no pyplot).
+
+    The command line draws through it: the figure gets the size the plotting function
+    chooses for its content, while no global backend state is touched and no figure is
+    left open.
+    """
+    token = _BARE.set(True)
+    try:
+        yield
+    finally:
+        _BARE.reset(token)
+
+
 def _axes(ax: Any, size: tuple[float, float]) -> Any:
     """``ax`` itself, or a new Axes on a new constrained-layout figure of ``size`` inches."""
     if ax is not None:
         return ax
+    if _BARE.get():
+        from matplotlib.figure import Figure
+
+        return Figure(figsize=size, layout="constrained").add_subplot()
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=size, layout="constrained")

@@ -46,12 +46,11 @@ def plot_comparison_graph(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The heat map of votes per pair.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> votes = elosim.datasets.load_bradleyterry2("baseball")
     >>> ax = elosim.plot.plot_comparison_graph(votes)

@@ -100,12 +100,11 @@ def plot_win_matrix(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The heat map of win rates or probabilities.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> votes = elosim.datasets.load_bradleyterry2("baseball")
     >>> ax = elosim.plot.plot_win_matrix(elosim.bradley_terry(votes), kind="predicted")
@@ -218,12 +217,11 @@ def plot_pvalues(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The heat map of adjusted p-values.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> votes = elosim.datasets.load_bradleyterry2("baseball")
     >>> tests = elosim.bradley_terry(votes).pairwise_gap_tests(adjust="holm")

@@ -46,12 +46,11 @@ def plot_rank_intervals(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The rank sets as horizontal bars.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> votes = elosim.datasets.load_bradleyterry2("baseball")
     >>> ranks = elosim.bradley_terry(votes).rank_intervals(simultaneous=True, rng=0)

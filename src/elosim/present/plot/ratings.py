@@ -74,7 +74,8 @@ def plot_ratings(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The forest plot of ratings and intervals.
 
     Notes
     -----
@@ -83,8 +84,6 @@ def plot_ratings(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> from elosim.plot import plot_ratings
     >>> votes = elosim.Votes.from_counts(
@@ -184,12 +183,11 @@ def plot_bootstrap_distribution(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The violin plot of the bootstrap distributions.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> votes = elosim.datasets.load_bradleyterry2("baseball")
     >>> boot = elosim.bootstrap(elosim.bradley_terry(votes), n_resamples=100, rng=0)
@@ -275,12 +273,11 @@ def plot_gap(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The distribution of the gap, its interval and p-value.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> from elosim.plot import plot_gap
     >>> votes = elosim.Votes.from_counts(

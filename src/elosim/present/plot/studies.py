@@ -46,12 +46,11 @@ def plot_trajectory(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The rating trajectories over the votes.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import elosim
     >>> votes = elosim.simulate_votes({"a": 1100, "b": 1000, "c": 900}, 3000, rng=0)
     >>> ax = elosim.plot.plot_trajectory(elosim.online_elo(votes))
@@ -135,12 +134,11 @@ def plot_power(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The power or votes-needed curves.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from elosim.plot import plot_power
     >>> ax = plot_power(gap=[10, 20])
     >>> ax.get_xlabel(), len(ax.get_lines()) >= 2
@@ -282,12 +280,11 @@ def plot_coverage(
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
+        The coverage and Monte-Carlo error per method.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np
     >>> from elosim.plot import plot_coverage
     >>> rng = np.random.default_rng(0)
