@@ -90,7 +90,8 @@ def test_int_labels_are_labels_never_positions() -> None:
     votes = Votes.from_counts(["1", "2", "3"], [[0, 3, 2], [2, 0, 3], [1, 2, 0]])
     fit = elosim.bradley_terry(votes)
     assert fit.index(1) == 0
-    t = elosim.gap_test(fit, 1, 2)
+    with pytest.warns(elosim.SparseDataWarning):  # 8-10 votes per item (issue 10)
+        t = elosim.gap_test(fit, 1, 2)
     assert (t.item_a, t.item_b) == ("1", "2")
     assert fit.win_probability(2, 3) == fit.win_probability("2", "3")
     anchored = elosim.bradley_terry(votes, normalize="anchor", anchor=3, offset=0.0)
