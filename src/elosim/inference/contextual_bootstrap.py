@@ -386,7 +386,7 @@ def contextual_bootstrap(
         cm = sparse.csr_matrix(
             (np.ones(codes.size), (codes, des.vote_cell)), shape=(g, des.n_cells)
         )
-    plan = _Plan(seed, codes, cm, None)
+    plan = _Plan(seed, cm)
     dist, coef, redraws, culprits, n_nc = _compute(
         fit, plan, range(n_resamples), tol, n_jobs, progress
     )

@@ -442,6 +442,9 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         return self.votes.counts.cell_count
 
     def _theta_covariance(self, kind: str, cluster: ArrayLike | None = None) -> Array:
+        if kind == "max":  # all parameters (e.g. feature coefficients): one dominating matrix
+            sandwich = self._theta_covariance("sandwich")
+            return larger_covariance(sandwich, self.dispersion * self._theta_covariance("model"))
         bread = self._bread()
         if kind == "model":  # per vote of mean weight: invariant to the unit of the weights
             out_model: Array = bread * weight_unit(self.votes.counts)
