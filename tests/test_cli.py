@@ -93,7 +93,7 @@ def test_fit_example_table(capsys: pytest.CaptureFixture[str]) -> None:
     first = lines[4].split()
     assert first[:2] == ["1", "gemini-2.5-pro"]
     notes = "\n".join(lines[4 + 53:])
-    assert notes.startswith("95% Wald CI, sandwich covariance.")
+    assert notes.startswith("95% Wald CI, max covariance.")
     assert "† 1 item(s) with fewer than 20 votes" in notes
     assert "--min-votes 20" in notes
     assert "qwen3-coder-480b-a35b-instruct †" in out  # the row itself is flagged
@@ -218,7 +218,7 @@ def test_compare_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.splitlines()[4].split()[:2] == ["gemini-2.5-pro", "o3-2025-04-16"]
     for part in ("95% CI", "Statistic", "< 0.001"):
         assert part in out
-    assert "Wald, sandwich covariance" in out
+    assert "Wald, max covariance" in out
     assert "Conclusion: gemini-2.5-pro is above o3-2025-04-16 at the 5% level" in out
 
 
@@ -650,7 +650,7 @@ def test_compare_offers_every_bootstrap_method(capsys: pytest.CaptureFixture[str
         assert res["pvalue"] < 0.05
         assert ("bootstrap standard error" in res["method"]) == (method == "wald")
     _, out, _ = run(capsys, "compare", *EX, a, b, "--bootstrap", "100", "--seed", "1")
-    assert "p < 0.020" in out  # at the floor 2 / 101: printed as a bound
+    assert "≤ 0.020" in out  # at the floor 2 / 101: printed as a bound
 
 
 def test_cli_covariance_reference_and_method_checks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,7 +32,9 @@ def provides(name: str) -> Callable[[F], F]:
 
     def register(func: F) -> F:
         current = _REGISTRY.get(name)
-        if current is not None and current is not func:
+        # the same function again (its module imported a second time, e.g. by a doctest
+        # runner) replaces itself; another function under a taken name is an error
+        if current is not None and current.__qualname__ != func.__qualname__:
             raise RuntimeError(f"hook {name!r} is already provided by {current.__module__}")
         _REGISTRY[name] = func
         return func

@@ -93,7 +93,7 @@ def subset_fits(votes: Votes, subsets: Any, **fit_options: Any) -> dict[str, Bra
     >>> import elosim
     >>> v = elosim.Votes.from_arrays(["x", "y", "x", "y"], ["y", "x", "y", "x"], [1, 1, 0, 1],
     ...                              covariates={"hard": [1, 1, 0, 0]})
-    >>> sorted(subset_fits(v, {"all": [True] * 4}))
+    >>> sorted(elosim.subset_fits(v, {"all": [True] * 4}))
     ['all']
     """
     named = dict(subsets) if hasattr(subsets, "items") else {s: s for s in subsets}
@@ -295,8 +295,9 @@ def compare_subsets(
     --------
     >>> import elosim
     >>> votes = elosim.simulate_votes({"x": 1050.0, "y": 1000.0, "z": 980.0}, 3000, rng=1)
+    >>> import numpy as np
     >>> hard = np.arange(votes.n_votes) % 3 == 0
-    >>> res = compare_subsets(votes, hard, gap=("x", "y"), names=("hard", "other"))
+    >>> res = elosim.compare_subsets(votes, hard, gap=("x", "y"), names=("hard", "other"))
     >>> res.subsets
     ('hard', 'other')
     """

@@ -344,7 +344,8 @@ def style_features(
 
     Examples
     --------
-    >>> f = style_features({"length": [100, 50]}, {"length": [50, 50]})
+    >>> import elosim
+    >>> f = elosim.style_features({"length": [100, 50]}, {"length": [50, 50]})
     >>> f["length"].tolist()
     [50.0, 0.0]
     """

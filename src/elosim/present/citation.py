@@ -197,7 +197,7 @@ def _keys(result: Any) -> list[str]:
             keys.append("firth1993")
         if getattr(result, "bootstrap_distribution", None) is None and getattr(
             fit, "default_covariance", ""
-        ) in ("sandwich", "cluster"):
+        ) in ("max", "sandwich", "cluster"):
             keys += ["huber1967", "white1982"]
     if getattr(result, "bootstrap_distribution", None) is not None:
         keys += ["efron1987", "diciccio1996"]

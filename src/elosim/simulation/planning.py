@@ -38,7 +38,7 @@ Where the variance is evaluated (``variance=``): ``"alternative"`` (default) use
 the true gap, which is what the Wald test actually sees, so the predicted power matches the
 test's (for a 100-point gap, 95 head-to-head votes give 76.8% predicted and 76.4% ± 0.3%
 simulated, where ``"parity"`` predicts 80.1%); ``"parity"`` uses ``p = ½`` for every vote
-(the local-alternative approximation behind METHODS D2: ``votes_needed(1, variance="parity")``
+(the local-alternative approximation behind the closed forms: ``votes_needed(1, variance="parity")``
 is 947,450, against 947,458 at the alternative), optimistic for large gaps.
 
 Two-sided power counts both rejection regions,
@@ -234,7 +234,7 @@ def votes_needed(
     variance : {"alternative", "parity"}
         Evaluate the vote variance at the true win probability implied by ``gap`` (default:
         the variance the Wald test sees, so the prediction matches its power) or at a win
-        probability of ½ (METHODS D2; optimistic for large gaps, e.g. 80.1% predicted where
+        probability of ½ (the closed forms; optimistic for large gaps, e.g. 80.1% predicted where
         the test has 76.8% for a 100-point gap).
     scale, base : float
         Elo scale (400 points per factor ``base`` = 10 in odds).
