@@ -104,3 +104,45 @@ def test_poisson_counts_are_independent_poisson() -> None:
     draws = poisson_counts(counts, np.random.default_rng(2), 20_000)
     np.testing.assert_allclose(draws.mean(axis=0), counts, rtol=0.02)
     np.testing.assert_allclose(draws.var(axis=0), counts, rtol=0.06)
+
+
+def test_estimability_certificate_is_exact_and_settles_leaf_items() -> None:
+    # The bootstrap's cheap check (a spanning tree of two-way pairs, with cut-off leaf items
+    # rejoining through other pairs) must never pass a resample whose win graph is not
+    # strongly connected: checked against scipy's strong components on random small designs.
+    import warnings
+
+    import elosim
+    from elosim.inference import bootstrap as bs
+
+    rng = np.random.default_rng(2)
+    passed = false_pass = by_leaf = 0
+    for _ in range(150):
+        k = int(rng.integers(3, 12))
+        n = int(rng.integers(3 * k, 80))
+        a = rng.integers(0, k, n)
+        b = (a + rng.integers(1, k, n)) % k
+        votes = elosim.Votes(items=tuple(f"i{i}" for i in range(k)), a=a, b=b,
+                             outcome=rng.integers(0, 3, n))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                fit = elosim.bradley_terry(votes)
+            except elosim.NoFiniteEstimateError:
+                continue
+        problem = bs._problem(fit)
+        c = votes.counts
+        cert = bs._certificate(problem, c.table())
+        if cert is None:
+            continue
+        tables = c.table(rng.multinomial(c.n_votes, c.cell_count / c.n_votes, size=100))
+        sub = tables[:, cert.pairs, :]
+        plain = np.all((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0), axis=1)
+        holds = cert.holds(tables)
+        ok, _ = bs._estimable(problem, tables)
+        false_pass += int(np.sum(holds & ~ok))
+        passed += int(holds.sum())
+        by_leaf += int(np.sum(holds & ~plain))
+        assert np.all(holds[plain])
+    assert false_pass == 0
+    assert passed > 1000 and by_leaf > 100  # both rules were exercised

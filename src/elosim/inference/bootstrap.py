@@ -95,7 +95,7 @@ class _Plan:
 
     entropy: int
     cluster_matrix: Any  # scipy sparse (n_clusters x n_cells) or None
-    certificate: NDArray[np.intp] | None = None  # pairs of a spanning tree of 2-cycles
+    certificate: _Certificate | None = None  # cheap sufficient estimability check
     sampler: MultinomialSampler | None = None  # exact vote resampling (None: clusters)
     resampling: str = "multinomial"
     block: int = _BLOCK  # replicates per random stream (fewer when cells are many)
@@ -104,15 +104,63 @@ class _Plan:
         return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(block,)))
 
 
+class _Certificate:
+    """A cheap, exact sufficient check that resamples have a finite MLE.
+
+    ``pairs`` are the pairs of a spanning tree whose pairs went both ways in the data, most
+    robust first. If every one still goes both ways in a resample (a win or tie each way),
+    the resample's win graph is strongly connected. When the only broken pairs are leaf
+    edges of the tree, the rest of the tree still joins its items both ways, and each
+    cut-off leaf item rejoins them if it has a win or tie and a loss or tie against them.
+    Rows neither check settles go to the strong-components check.
+    """
+
+    def __init__(self, problem: BatchProblem | SparseBatchProblem, pairs: NDArray[np.intp]):
+        self.pairs = pairs
+        self.pair_i = problem.pair_i
+        self.pair_j = problem.pair_j
+        self.k = problem.k
+        ends_i, ends_j = problem.pair_i[pairs], problem.pair_j[pairs]
+        degree = np.bincount(np.concatenate([ends_i, ends_j]), minlength=problem.k)
+        # the leaf item of each tree pair (-1 when neither end is a leaf)
+        self.leaf = np.where(degree[ends_i] == 1, ends_i, np.where(degree[ends_j] == 1, ends_j, -1))
+
+    def holds(self, tables: Array) -> NDArray[np.bool_]:
+        """(R,) True where the resample (tables of shape (R, P, 3)) is surely estimable."""
+        sub = tables[:, self.pairs, :]
+        broken = ~((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0))
+        ok: NDArray[np.bool_] = ~broken.any(axis=1)
+        rows = np.flatnonzero(~ok & ~np.any(broken & (self.leaf < 0), axis=1))
+        if rows.size == 0:
+            return ok
+        r, k = rows.size, self.k
+        cut = np.zeros((r, k), dtype=bool)  # leaf items whose tree pair broke
+        rr, ee = np.nonzero(broken[rows])
+        cut[rr, self.leaf[ee]] = True
+        t = tables[rows]
+        up = t[..., 0] + t[..., 2] > 0  # pair_i won or tied
+        down = t[..., 1] + t[..., 2] > 0
+        core_i = ~cut[:, self.pair_i]
+        core_j = ~cut[:, self.pair_j]
+        base = (np.arange(r) * k)[:, None]
+        idx_i = (base + self.pair_i[None, :]).ravel()
+        idx_j = (base + self.pair_j[None, :]).ravel()
+
+        def tally(at: NDArray[np.intp], hit: NDArray[np.bool_]) -> NDArray[np.float64]:
+            return np.bincount(at, hit.ravel(), minlength=r * k).reshape(r, k)
+
+        beats_core = tally(idx_i, up & core_j) + tally(idx_j, down & core_i)
+        loses_core = tally(idx_i, down & core_j) + tally(idx_j, up & core_i)
+        joined = ~cut | ((beats_core > 0) & (loses_core > 0))
+        ok[rows] = joined.all(axis=1)
+        return ok
+
+
 def _certificate(
     problem: BatchProblem | SparseBatchProblem, table: Array
-) -> NDArray[np.intp] | None:
-    """Pairs of a spanning tree whose pairs went both ways in the data, most robust first.
-
-    If every pair of this tree still goes both ways in a resample (a win or tie each way),
-    the resample's win graph is strongly connected, so its MLE is finite: a cheap,
-    exact sufficient check. ``None`` when no such tree spans all items.
-    """
+) -> _Certificate | None:
+    """A :class:`_Certificate` from a spanning tree of pairs that went both ways, most robust
+    first; ``None`` when no such tree spans all items."""
     up = table[:, 0] + table[:, 2]
     down = table[:, 1] + table[:, 2]
     both = np.flatnonzero((up > 0) & (down > 0))
@@ -128,10 +176,11 @@ def _certificate(
         return None
     lookup = {(int(i), int(j)): int(p) for p, i, j in
               zip(both, problem.pair_i[both], problem.pair_j[both], strict=True)}
-    return np.array(
+    pairs = np.array(
         [lookup[(min(i, j), max(i, j))] for i, j in zip(tree.row, tree.col, strict=True)],
         dtype=np.intp,
     )
+    return _Certificate(problem, pairs)
 
 
 def _estimable(
@@ -192,20 +241,21 @@ def _draw_block(
     culprits: list[list[str]] = [[] for _ in range(size)]
     if fit.prior_strength > 0:
         return cells, tables, redraws, culprits
+    ok = np.zeros(size, dtype=bool)
+    pending = np.arange(size)  # rows not yet known to be estimable
     for _attempt in range(_MAX_REDRAWS + 1):
+        sub_tables = tables[pending]
         if plan.certificate is not None:
-            sub = tables[:, plan.certificate, :]
-            cert = np.all((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0), axis=1)
+            cert = plan.certificate.holds(sub_tables)
         else:
-            cert = np.zeros(size, dtype=bool)
-        unsure = np.flatnonzero(~cert)
-        ok = np.ones(size, dtype=bool)
+            cert = np.zeros(pending.size, dtype=bool)
+        ok[pending[cert]] = True
+        unsure = pending[~cert]
         # an item with no win or no loss (ties count both ways) rules a resample out at
         # once; the strong-components check is left for the other uncertain rows
         lacking = _lacking(problem, tables[unsure]) if unsure.size else np.zeros((0, 0), bool)
         hopeless = lacking.any(axis=1)
         for j, row in zip(unsure[hopeless], lacking[hopeless], strict=True):
-            ok[j] = False
             culprits[j].extend(fit.items[i] for i in np.flatnonzero(row))
         check = unsure[~hopeless]
         if check.size:
@@ -215,10 +265,10 @@ def _draw_block(
                 culprits[j].extend(fit.items[i] for i in items)
         if ok.all():
             return cells, tables, redraws, culprits
-        idx = np.flatnonzero(~ok)
-        redraws[idx] += 1
-        cells[idx] = _draw_cells(fit, plan, gen, idx.size)
-        tables[idx] = c.table(cells[idx])
+        pending = np.flatnonzero(~ok)
+        redraws[pending] += 1
+        cells[pending] = _draw_cells(fit, plan, gen, pending.size)
+        tables[pending] = c.table(cells[pending])
     top = sorted({x for row in culprits for x in row})
     raise NoFiniteEstimateError(top[:10], [])
 

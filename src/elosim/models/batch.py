@@ -67,6 +67,7 @@ class BatchProblem:
             (np.concatenate([np.ones(p), -np.ones(p)]), (rows, cols)), shape=(n_items, p)
         )
         self.abs_incidence = abs(self.incidence)
+        self.incidence_t = self.incidence.T.tocsr()  # P x K: row p is e_i - e_j
         self.n_hat = self.scatter_abs(table_hat.sum(axis=1)[None, :])[0]
 
     def fixed_step(self, rhs: Array) -> Array:
@@ -93,9 +94,23 @@ class BatchProblem:
 
         The hot path of the bootstrap: ``g_d = points - n * sigmoid(d)``.
         """
+        return self.half_gradient_t(theta, points.T, totals.T)
+
+    def half_gradient_t(self, theta: Array, points_t: Array, totals_t: Array) -> Array:
+        """:meth:`half_gradient` from transposed points and totals, shape (P, R).
+
+        Pairs along the first axis let both products with the incidence be sparse
+        matrix-times-dense products (no fancy-indexed gather of ratings per pair).
+        """
         lam = theta[:, : self.k]
-        d = lam[:, self.pair_i] - lam[:, self.pair_j]
-        g = self.scatter(points - totals * expit(d))
+        z = np.asarray(self.incidence_t @ lam.T, dtype=np.float64)  # d = lam_i - lam_j, (P, R)
+        # points - totals * sigmoid(d), in place: sigmoid(d) = 1 / (1 + exp(-d))
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        np.divide(totals_t, z, out=z)
+        np.subtract(points_t, z, out=z)
+        g = np.ascontiguousarray(np.asarray(self.incidence @ z, dtype=np.float64).T)
         if self.regular:
             g -= self.prior * lam
         return g
@@ -168,10 +183,12 @@ class BatchProblem:
         theta = np.tile(self.theta_hat, (r, 1))
         half = self.model == "half"
         points = table[..., 0] + 0.5 * table[..., 2] if half else totals
+        points_t = np.ascontiguousarray(points.T)  # (P, R): see half_gradient_t
+        totals_t = np.ascontiguousarray(totals.T)
 
         def grad(rows: NDArray[np.intp], th: Array) -> Array:
             if half:
-                return self.half_gradient(th, points[rows], totals[rows])
+                return self.half_gradient_t(th, points_t[:, rows], totals_t[:, rows])
             return self.gradient(th, table[rows], loglik=False)[1]
 
         every = np.arange(r)
