@@ -129,7 +129,7 @@ class _Certificate:
         """(R,) True where the resample (tables of shape (R, P, 3)) is surely estimable."""
         sub = tables[:, self.pairs, :]
         broken = ~((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0))
-        ok: NDArray[np.bool_] = ~broken.any(axis=1)
+        ok: NDArray[np.bool_] = np.logical_not(broken.any(axis=1))
         rows = np.flatnonzero(~ok & ~np.any(broken & (self.leaf < 0), axis=1))
         if rows.size == 0:
             return ok
@@ -146,8 +146,9 @@ class _Certificate:
         idx_i = (base + self.pair_i[None, :]).ravel()
         idx_j = (base + self.pair_j[None, :]).ravel()
 
-        def tally(at: NDArray[np.intp], hit: NDArray[np.bool_]) -> NDArray[np.float64]:
-            return np.bincount(at, hit.ravel(), minlength=r * k).reshape(r, k)
+        def tally(at: NDArray[np.intp], hit: NDArray[np.bool_]) -> Array:
+            out: Array = np.bincount(at, hit.ravel().astype(np.float64), minlength=r * k)
+            return out.reshape(r, k)
 
         beats_core = tally(idx_i, up & core_j) + tally(idx_j, down & core_i)
         loses_core = tally(idx_i, down & core_j) + tally(idx_j, up & core_i)
