@@ -147,7 +147,7 @@ class _Certificate:
         idx_j = (base + self.pair_j[None, :]).ravel()
 
         def tally(at: NDArray[np.intp], hit: NDArray[np.bool_]) -> Array:
-            out: Array = np.bincount(at, hit.ravel().astype(np.float64), minlength=r * k)
+            out = np.asarray(np.bincount(at, hit.ravel(), minlength=r * k), dtype=np.float64)
             return out.reshape(r, k)
 
         beats_core = tally(idx_i, up & core_j) + tally(idx_j, down & core_i)
