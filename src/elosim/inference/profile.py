@@ -39,6 +39,7 @@ from .._core import hooks
 from .._core.validation import check_confidence_level
 from ..models import solvers
 from ..models.fit import DENSE_MAX_ITEMS, ConfidenceInterval
+from ..models.newton import damped_newton
 
 __all__ = [
     "ContrastProfile",
@@ -91,8 +92,8 @@ def constrained_maximum(
         terms = solvers.pair_terms(model, table, lam[pair_i] - lam[pair_j], tau)
         return solvers.assemble(model, pair_i, pair_j, k, terms, 0.0, lam)
 
-    ll, g, info = evaluate(theta)
-    for _ in range(max_iter):
+    def direction(evaluation: solvers.Evaluation) -> Array | None:
+        _, g, info = evaluation
         a = info.copy()
         unit = max(float(np.max(info.diagonal())), np.finfo(float).tiny)  # info's units
         a[:k, :k] += unit / k
@@ -107,13 +108,14 @@ def constrained_maximum(
             pg = g - mu * cvec
             step = x[:, 0] - mu * x[:, 1]
         if float(np.max(np.abs(pg))) <= tol * scale:
-            break
+            return None  # the projected gradient is the test: it needs this solve
         step[:k] -= step[:k].mean()
-        found = solvers.backtrack(evaluate, theta, step, ll)
-        if found is None:
-            break
-        theta, (ll, g, info) = found
-    return ll, theta
+        return np.asarray(step, dtype=np.float64)
+
+    run = damped_newton(
+        evaluate, theta, direction=direction, converged=lambda e: False, max_iter=max_iter
+    )
+    return float(run.evaluation[0]), run.theta
 
 
 def pearson_dispersion(

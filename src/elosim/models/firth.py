@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import solvers
+from .newton import damped_newton
 
 __all__ = ["FIRTH_MAX_ITEMS", "expected_information_terms", "firth_newton", "penalized_loglik"]
 
@@ -182,25 +183,17 @@ def firth_newton(
     """
     k = n_items
     scale = float(table.sum()) or 1.0  # relative: any unit of weights
-    theta = np.asarray(theta0, dtype=np.float64).copy()
-    f, g, info = penalized_loglik(model, pair_i, pair_j, k, table, theta)
-    n_iter = 0
-    converged = False
-    while True:
-        if np.isfinite(f) and float(np.max(np.abs(g))) <= tol * scale:
-            converged = True
-            break
-        if n_iter >= max_iter or not np.isfinite(f):
-            break
-        n_iter += 1
-        step = solvers.solve_info(info, g, k, False)
-        step[:k] -= step[:k].mean()
-        found = solvers.backtrack(
-            lambda th: penalized_loglik(model, pair_i, pair_j, k, table, th), theta, step, f
-        )
-        if found is None:
-            break
-        theta, (f, g, info) = found
-    return solvers.SolverOutput(
-        theta, float(f), g, info, n_iter, converged, float(np.max(np.abs(g)))
+
+    def converged(evaluation: solvers.Evaluation) -> bool:
+        f, g, _ = evaluation
+        return bool(np.isfinite(f)) and float(np.max(np.abs(g))) <= tol * scale
+
+    def direction(evaluation: solvers.Evaluation) -> Array | None:
+        f, g, info = evaluation
+        return solvers.newton_step(info, g, k, False) if np.isfinite(f) else None
+
+    run = damped_newton(
+        lambda th: penalized_loglik(model, pair_i, pair_j, k, table, th), theta0,
+        direction=direction, converged=converged, max_iter=max_iter,
     )
+    return solvers.SolverOutput.from_run(run)

@@ -17,7 +17,6 @@ Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (colu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, log_expit
 
 from .._core.errors import NumericalError
+from .newton import NewtonRun, damped_newton
 
 Array = NDArray[np.float64]
 
@@ -283,23 +283,15 @@ def pseudo_inverse(info: Array, n_items: int, regular: bool) -> Array:
 Evaluation = tuple[float, Array, Array]
 
 
-def backtrack(
-    evaluate: Callable[[Array], Evaluation], theta: Array, step: Array, value: float
-) -> tuple[Array, Evaluation] | None:
-    """Step halving: the first ``theta + t * step`` (``t = 1, 1/2, ...``) whose objective
-    (the first item ``evaluate`` returns) does not fall below ``value``.
+def newton_step(info: Array, grad: Array, n_items: int, regular: bool) -> Array:
+    """The Newton step ``info^+ grad``, its ratings centred unless ``regular`` (a prior).
 
-    Returns the new point and its evaluation, or None when ``t`` would drop below 1e-10
-    (no ascent possible: the caller stops).
+    Raises :class:`~elosim._core.errors.NumericalError` as :func:`solve_info` does.
     """
-    t = 1.0
-    while t >= 1e-10:
-        cand = theta + t * step
-        out = evaluate(cand)
-        if np.isfinite(out[0]) and out[0] >= value - 1e-12 * abs(value):
-            return cand, out
-        t *= 0.5
-    return None
+    step = solve_info(info, grad, n_items, regular)
+    if not regular:
+        step[:n_items] -= step[:n_items].mean()
+    return step
 
 
 @dataclass
@@ -311,6 +303,19 @@ class SolverOutput:
     n_iter: int
     converged: bool
     grad_norm: float
+
+    @classmethod
+    def from_run(cls, run: NewtonRun[Any], info: Any = None) -> SolverOutput:
+        """The output of a :func:`~elosim.models.newton.damped_newton` run.
+
+        Its evaluation starts ``(objective, gradient, information)``; ``info`` replaces
+        the information (for evaluations that carry something else in third place).
+        """
+        objective, grad, *rest = run.evaluation
+        return cls(
+            run.theta, float(objective), grad, rest[0] if info is None else info,
+            run.n_iter, run.converged, float(np.max(np.abs(grad))),
+        )
 
 
 def newton(
@@ -332,35 +337,21 @@ def newton(
     """
     k = n_items
     scale = float(table.sum()) or 1.0
-    theta = theta0.astype(float).copy()
     regular = prior_strength > 0
 
-    def evaluate(th: Array) -> tuple[float, Array, Array]:
+    def evaluate(th: Array) -> Evaluation:
         lam = th[:k]
         d = lam[pair_i] - lam[pair_j]
         tau = float(th[k]) if model != "half" else 0.0
         terms = pair_terms(model, table, d, tau)
         return assemble(model, pair_i, pair_j, k, terms, prior_strength, lam)
 
-    ll, g, info = evaluate(theta)
-    n_iter = 0
-    converged = False
-    while True:
-        gnorm = float(np.max(np.abs(g)))
-        if gnorm <= tol * scale:
-            converged = True
-            break
-        if n_iter >= max_iter:
-            break
-        n_iter += 1
-        step = solve_info(info, g, k, regular)
-        if not regular:
-            step[:k] -= step[:k].mean()
-        found = backtrack(evaluate, theta, step, ll)
-        if found is None:
-            break
-        theta, (ll, g, info) = found
-    return SolverOutput(theta, ll, g, info, n_iter, converged, float(np.max(np.abs(g))))
+    run = damped_newton(
+        evaluate, theta0, max_iter=max_iter,
+        direction=lambda e: newton_step(e[2], e[1], k, regular),
+        converged=lambda e: float(np.max(np.abs(e[1]))) <= tol * scale,
+    )
+    return SolverOutput.from_run(run)
 
 
 def newman(

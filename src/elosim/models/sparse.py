@@ -19,7 +19,6 @@ O(pairs + K):
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ from scipy import sparse
 from scipy.sparse import linalg as spla
 
 from . import solvers
+from .newton import damped_newton
 
 __all__ = ["InformationSolver", "information_matrix", "newton_sparse"]
 
@@ -195,7 +195,6 @@ def newton_sparse(
     """
     k = n_items
     scale = float(table.sum()) or 1.0  # relative tolerance: any unit of weights
-    theta = theta0.astype(float).copy()
     regular = prior_strength > 0
     has_tau = model != "half"
 
@@ -214,34 +213,19 @@ def newton_sparse(
             g[:k] -= prior_strength * lam
         return ll, g, terms
 
-    ll, g, terms = evaluate(theta)
-    n_iter = 0
-    converged = False
-    while True:
-        gnorm = float(np.max(np.abs(g)))
-        if gnorm <= tol * scale:
-            converged = True
-            break
-        if n_iter >= max_iter:
-            break
-        n_iter += 1
+    def direction(evaluation: tuple[float, Array, solvers.PairTerms]) -> Array:
+        nonlocal method
+        _, g, terms = evaluation
         info = information_matrix(model, pair_i, pair_j, k, terms, prior_strength)
         solver = InformationSolver(info, k, regular, method=method)
         method = solver.method  # the choice "auto" made, kept for every step
-        step = solver.solve(g, rtol=min(1e-2, max(1e-12, gnorm / scale)))
-        t = 1.0
-        accepted = False
-        while t >= 1e-10:
-            cand = theta + t * step
-            ll_c, g_c, terms_c = evaluate(cand)
-            if math.isfinite(ll_c) and ll_c >= ll - 1e-12 * abs(ll):
-                accepted = True
-                break
-            t *= 0.5
-        if not accepted:
-            break
-        theta, ll, g, terms = cand, ll_c, g_c, terms_c
-    info = information_matrix(model, pair_i, pair_j, k, terms, prior_strength)
-    return solvers.SolverOutput(
-        theta, ll, g, info, n_iter, converged, float(np.max(np.abs(g)))
+        gnorm = float(np.max(np.abs(g)))
+        return solver.solve(g, rtol=min(1e-2, max(1e-12, gnorm / scale)))
+
+    run = damped_newton(
+        evaluate, theta0, direction=direction, max_iter=max_iter,
+        converged=lambda e: float(np.max(np.abs(e[1]))) <= tol * scale,
     )
+    terms = run.evaluation[2]
+    info = information_matrix(model, pair_i, pair_j, k, terms, prior_strength)
+    return solvers.SolverOutput.from_run(run, info)
