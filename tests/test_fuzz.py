@@ -351,10 +351,16 @@ def test_from_counts_rejects_malformed_matrices_with_votes_error(wins: Any, matc
         elosim.Votes.from_counts(["a", "b"], wins)
 
 
-@pytest.mark.parametrize("count", [1e20, 2**63, 1e10])
+@pytest.mark.parametrize("count", [1e20, 2**63])
 def test_from_counts_rejects_counts_beyond_int64(count: Any) -> None:
     with pytest.raises(elosim.VotesError, match="wins"):
         elosim.Votes.from_counts(["a", "b"], [[0, count], [0, 0]])
+
+
+def test_from_counts_takes_ten_billion_votes_without_rows() -> None:
+    # once refused (rows were made); counts are now kept as counts
+    v = elosim.Votes.from_counts(["a", "b"], [[0, 1e10], [1, 0]])
+    assert v.n_votes == 10**10 + 1
 
 
 def test_read_votes_reports_a_bad_gzip_file(tmp_path: Path) -> None:

@@ -29,12 +29,13 @@ def _joint_chisquare(draws: np.ndarray, counts: np.ndarray) -> float:
     return float(stats.chisquare(obs, exp).pvalue)
 
 
-@pytest.mark.parametrize("budget", [1 << 20, 0])
-def test_joint_law_equals_the_multinomial(budget: int) -> None:
+@pytest.mark.parametrize(("budget", "topup"), [(1 << 20, math.inf), (0, math.inf), (1 << 20, 1.0)])
+def test_joint_law_equals_the_multinomial(budget: int, topup: float) -> None:
     # N = 20 votes in 3 cells: the Poisson tables (budget) or numpy's Poisson (budget 0),
-    # the rejection of totals above N and the top-up draws are all exercised
+    # the rejection of totals above N and the top-up draws (one by one, or as one
+    # multinomial per replicate) are all exercised
     counts = np.array([2, 5, 13])
-    s = MultinomialSampler(counts, table_budget=budget)
+    s = MultinomialSampler(counts, table_budget=budget, topup_ratio=topup)
     assert not s.exact_numpy
     draws = s.draw(np.random.default_rng(1), 100_000)
     assert np.all(draws.sum(axis=1) == 20)
@@ -78,8 +79,10 @@ def test_cell_marginals_are_binomial() -> None:
     assert stats.kstest(pvals, "uniform").pvalue > 1e-3
 
 
-def test_covariances_match_the_multinomial() -> None:
-    counts = np.array([30, 70, 100, 800])
+@pytest.mark.parametrize("counts", [np.array([30, 70, 100, 800]),
+                                    np.array([3, 7, 10, 80]) * 10**9])
+def test_covariances_match_the_multinomial(counts: np.ndarray) -> None:
+    # the second case (N = 10^11) tops up by a multinomial per replicate
     n = int(counts.sum())
     p = counts / n
     r = 50_000

@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .._core.arrays import FrozenState, readonly
 from .._core.errors import VotesError
+from .labels import check_label_set, normalize_label
 from .parse import count_matrix
 from .summary import VotesSummary
 
@@ -238,29 +239,8 @@ class VoteCounts(FrozenState):
         elosim.VotesError
             As :meth:`elosim.Votes.from_counts`.
         """
-        labels = [str(x) for x in items]
-        k = len(labels)
-        if k < 2:
-            raise VotesError(f"need at least two items to compare; got {k}: {labels}")
-        if len(set(labels)) != k:
-            raise VotesError("items has duplicated labels")
-        w = count_matrix(wins, "wins", labels, limit=None)
-        t = np.zeros((k, k), np.int64) if ties is None else count_matrix(
-            ties, "ties", labels, limit=None
-        )
-        if not np.array_equal(t, t.T):
-            raise VotesError(
-                "ties must be symmetric: ties[i, j] is the number of ties between i and j"
-            )
-        if not (w.any() or t.any()):
-            raise VotesError("no votes: the matrices are all zero")
-        ii, jj = np.nonzero(w)
-        iu, ju = np.nonzero(np.triu(t, 1))
-        a = np.concatenate([ii, iu]).astype(np.intp)
-        b = np.concatenate([jj, ju]).astype(np.intp)
-        o = np.concatenate([np.zeros(ii.size, np.int8), np.full(iu.size, TIE, np.int8)])
-        n = np.concatenate([w[ii, jj], t[iu, ju]])
-        counts, _ = reduce_votes(k, tuple(labels), a, b, o, None, count=n)
+        labels, a, b, o, n = matrix_votes(items, wins, ties)
+        counts, _ = reduce_votes(len(labels), labels, a, b, o, None, count=n)
         return counts
 
     @property
@@ -450,3 +430,40 @@ def group_matrix(
     ).tocsr()
     mat.sum_duplicates()
     return mat
+
+
+def matrix_votes(
+    items: Sequence[Any], wins: ArrayLike, ties: ArrayLike | None, *, stacklevel: int = 4
+) -> tuple[tuple[str, ...], NDArray[np.intp], NDArray[np.intp], NDArray[np.int8],
+           NDArray[np.int64]]:
+    """Check K x K matrices of wins and ties; one row per non-zero entry, with its count.
+
+    The input of :meth:`VoteCounts.from_matrix` and :meth:`elosim.Votes.from_counts`.
+    Returns the normalised labels and ``a, b, outcome, count``: the wins in the row-major
+    order of ``wins`` (A wins), then the ties of the upper triangle of ``ties``.
+    """
+    labels = [normalize_label(x, "items") for x in items]
+    check_label_set(labels, name="items", stacklevel=stacklevel)
+    k = len(labels)
+    if k < 2:
+        raise VotesError(f"need at least two items to compare; got {k}: {labels}")
+    if len(set(labels)) != k:
+        dup = sorted({x for x in labels if labels.count(x) > 1})
+        raise VotesError(f"items has duplicated labels: {dup[:10]}")
+    w = count_matrix(wins, "wins", labels, limit=None)
+    t = np.zeros((k, k), np.int64) if ties is None else count_matrix(
+        ties, "ties", labels, limit=None
+    )
+    if not np.array_equal(t, t.T):
+        raise VotesError(
+            "ties must be symmetric: ties[i, j] is the number of ties between i and j"
+        )
+    if not (w.any() or t.any()):
+        raise VotesError("no votes: the input is empty (the matrices are all zero)")
+    ii, jj = np.nonzero(w)
+    iu, ju = np.nonzero(np.triu(t, 1))
+    a = np.concatenate([ii, iu]).astype(np.intp)
+    b = np.concatenate([jj, ju]).astype(np.intp)
+    o = np.concatenate([np.zeros(ii.size, np.int8), np.full(iu.size, TIE, np.int8)])
+    n = np.concatenate([w[ii, jj], t[iu, ju]]).astype(np.int64)
+    return tuple(labels), a, b, o, n

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._core.arrays import FrozenState, freeze_mapping, readonly
 from .._core.errors import VotesError
 from .._core.validation import check_positive_int
-from .counts import VoteCounts, group_matrix, reduce_votes
+from .counts import VoteCounts, group_matrix, matrix_votes, reduce_votes
 from .labels import check_label_set, merged_spellings, normalize_label
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ from .parse import (
     as_column,
     check_weight_scale,
     check_weight_values,
-    count_matrix,
     factor_labels,
     missing_mask,
     native,
@@ -90,7 +89,7 @@ class Votes(FrozenState):
     cluster: NDArray[Any] | None = None
     covariates: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
-    _cached_names = ("_reduced", "votes_per_item")
+    _cached_names: ClassVar[tuple[str, ...]] = ("_reduced", "votes_per_item")
     _mapping_names = ("covariates",)
 
     def __post_init__(self) -> None:
@@ -449,30 +448,7 @@ class Votes(FrozenState):
         >>> v.n_votes, v.summary().n_ties
         (6, 2)
         """
-        labels = [normalize_label(x, "items") for x in items]
-        check_label_set(labels, name="items", stacklevel=3)
-        k = len(labels)
-        if k < 2:
-            raise VotesError(f"need at least two items to compare; got {k}: {labels}")
-        mats = []
-        for name, m in (("wins", wins), ("ties", ties)):
-            if m is None:
-                mats.append(np.zeros((k, k), dtype=np.int64))
-                continue
-            mats.append(count_matrix(m, name, labels))
-        w, t = mats
-        if not np.array_equal(t, t.T):
-            raise VotesError(
-                "ties must be symmetric: ties[i, j] is the number of ties between i and j"
-            )
-        iu, ju = np.triu_indices(k, 1)
-        ii, jj = np.nonzero(w)
-        a = np.concatenate([np.repeat(ii, w[ii, jj]), np.repeat(iu, t[iu, ju])])
-        b = np.concatenate([np.repeat(jj, w[ii, jj]), np.repeat(ju, t[iu, ju])])
-        o = np.concatenate(
-            [np.full(int(w.sum()), A_WINS, np.int8), np.full(int(t[iu, ju].sum()), TIE, np.int8)]
-        )
-        return cls(items=tuple(labels), a=a, b=b, outcome=o)
+        return _CountedVotes.build(*matrix_votes(items, wins, ties))
 
     # ------------------------------------------------------------------ basic facts
     @property
@@ -689,3 +665,160 @@ class Votes(FrozenState):
             data[k] = v
         frame: pd.DataFrame = pandas.DataFrame(data)
         return frame
+
+
+#: Most votes whose rows a counted :class:`Votes` will make when an operation needs them.
+MAX_ROWS_FROM_COUNTS = 500_000_000
+
+
+class _CountedVotes(Votes):
+    """:class:`Votes` given as counts (:meth:`Votes.from_counts`): rows are made on demand.
+
+    Holds ``_unique = (a, b, outcome, count)``: one row per distinct vote with how many
+    times it occurred. :attr:`counts`, :attr:`n_votes`, :attr:`votes_per_item`,
+    :meth:`restrict` and :meth:`equals` work from these; the per-vote arrays ``a``, ``b``
+    and ``outcome`` are expanded (in the order of ``_unique``) only when first read.
+    An object built through the dataclass constructor (e.g. by ``dataclasses.replace``)
+    has real rows and behaves as a plain :class:`Votes`.
+    """
+
+    _row_names = ("a", "b", "outcome")
+    _cached_names = (*Votes._cached_names, "_unique_reduced")
+
+    @classmethod
+    def build(
+        cls,
+        items: tuple[str, ...],
+        a: NDArray[np.intp],
+        b: NDArray[np.intp],
+        outcome: NDArray[np.int8],
+        count: NDArray[np.int64],
+    ) -> Votes:
+        same = np.flatnonzero(a == b)
+        if same.size:
+            raise VotesError(
+                f"{int(count[same].sum())} self-comparison(s) (an item against itself), e.g. "
+                f"{items[a[same[0]]]!r}"
+            )
+        obj = object.__new__(cls)
+        set_ = object.__setattr__
+        set_(obj, "items", items)
+        for name in ("weight", "time", "cluster"):
+            set_(obj, name, None)
+        set_(obj, "covariates", freeze_mapping({}))
+        set_(obj, "_unique", tuple(readonly(x) for x in (a, b, outcome, count)))
+        return obj
+
+    def _counted(self) -> tuple[NDArray[Any], ...] | None:
+        out: tuple[NDArray[Any], ...] | None = self.__dict__.get("_unique")
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        # only called when normal lookup fails: the rows of a counted Votes, made on demand
+        unique = self.__dict__.get("_unique")
+        if name not in _CountedVotes._row_names or unique is None:
+            raise AttributeError(name)
+        a, b, o, n = unique
+        total = int(n.sum())
+        if total > MAX_ROWS_FROM_COUNTS:
+            raise VotesError(
+                f"this operation needs one row per vote, but these votes were given as counts "
+                f"(Votes.from_counts) and hold {total:,} votes, more than the "
+                f"{MAX_ROWS_FROM_COUNTS:,} elosim expands into rows; fits, bootstraps, "
+                "summaries and reports work from the counts"
+            )
+        set_ = object.__setattr__
+        for key, arr in (("a", a), ("b", b), ("outcome", o)):
+            set_(self, key, readonly(np.repeat(arr, n)))
+        return self.__dict__[name]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        unique = self._counted()
+        if unique is None:
+            return (_rebuild, (self.__getstate__(),))
+        return (_from_unique, (self.items, *unique))
+
+    @property
+    def n_votes(self) -> int:
+        """Number of votes (rows)."""
+        unique = self._counted()
+        return super().n_votes if unique is None else int(unique[3].sum())
+
+    def __repr__(self) -> str:
+        if self._counted() is None:
+            return super().__repr__()
+        return f"<Votes: {self.n_votes:,} votes, {self.n_items} items, {self.counts.n_ties:,} ties>"
+
+    @cached_property
+    def _unique_reduced(self) -> tuple[VoteCounts, NDArray[np.intp]]:
+        a, b, o, n = self.__dict__["_unique"]
+        return reduce_votes(self.n_items, self.items, a, b, o, None, count=n)
+
+    @property
+    def counts(self) -> VoteCounts:
+        """The sufficient statistic: counts per (unordered pair, outcome), cached."""
+        return super().counts if self._counted() is None else self._unique_reduced[0]
+
+    @property
+    def row_cell(self) -> NDArray[np.intp]:
+        """Index of each vote's cell in :attr:`counts` (used by cluster resampling)."""
+        unique = self._counted()
+        if unique is None:
+            return super().row_cell
+        self.a  # noqa: B018  (refuses to make more rows than MAX_ROWS_FROM_COUNTS)
+        return readonly(np.repeat(self._unique_reduced[1], unique[3]))
+
+    @cached_property
+    def votes_per_item(self) -> NDArray[np.int64]:
+        """Number of votes each item took part in, aligned with :attr:`items`."""
+        if self._counted() is None:
+            k = self.n_items
+            return readonly(np.bincount(self.a, minlength=k) + np.bincount(self.b, minlength=k))
+        return readonly(self.counts.votes_per_item)
+
+    def restrict(self, items: Iterable[str]) -> Votes:
+        """Only the votes between the given items (labels as in :mod:`elosim.data.labels`)."""
+        unique = self._counted()
+        if unique is None:
+            return super().restrict(items)
+        wanted = {normalize_label(x, "items") for x in items}
+        unknown = wanted - set(self.items)
+        if unknown:
+            raise VotesError(f"unknown item(s): {sorted(unknown)[:10]}")
+        a, b, o, n = unique
+        keep = np.array([x in wanted for x in self.items])
+        rows = keep[a] & keep[b]
+        if not rows.any():
+            raise VotesError("the selection is empty: no vote matches the mask")
+        used = np.union1d(a[rows], b[rows])
+        remap = np.full(self.n_items, -1, dtype=np.intp)
+        remap[used] = np.arange(used.size)
+        return _CountedVotes.build(
+            tuple(self.items[i] for i in used), remap[a[rows]], remap[b[rows]], o[rows], n[rows]
+        )
+
+    def equals(self, other: object) -> bool:
+        """Whether ``other`` holds the same items, votes and per-vote data (array-wise)."""
+        mine, theirs = self._counted(), getattr(other, "_counted", lambda: None)()
+        if mine is not None and theirs is not None and isinstance(other, Votes):
+            return self.items == other.items and all(
+                x.shape == y.shape and bool(np.all(x == y))
+                for x, y in zip(mine, theirs, strict=True)
+            )
+        return super().equals(other)
+
+
+# Shown (in messages, reprs) as the public class it stands in for; pickled by __reduce__.
+_CountedVotes.__name__ = _CountedVotes.__qualname__ = "Votes"
+
+
+def _rebuild(state: dict[str, Any]) -> Votes:
+    """Unpickle a :class:`_CountedVotes` that was built with rows (see ``__reduce__``)."""
+    obj = object.__new__(_CountedVotes)
+    obj.__setstate__(state)
+    return obj
+
+
+def _from_unique(items: tuple[str, ...], *unique: NDArray[Any]) -> Votes:
+    """Unpickle a :class:`_CountedVotes` from its distinct rows and counts."""
+    return _CountedVotes.build(items, *unique)

@@ -12,7 +12,9 @@ Poissonisation (references: ref-poissonisation):
    ``T <= N`` leaves the conditional law of ``X`` given ``T`` unchanged.
 3. The remaining ``N - T`` votes are drawn one by one, each a uniform random vote among
    the ``N`` observed ones (an exact integer draw mapped through the cumulative counts),
-   so ``X + extra ~ Multinomial(N, n_c / N)``: the total is always exactly ``N``.
+   so ``X + extra ~ Multinomial(N, n_c / N)``: the total is always exactly ``N``. When
+   these top-up votes outnumber the cells (``N`` of billions), they are drawn as one
+   ``Multinomial(N - T, n_c / N)`` per replicate instead: the same law, at O(cells).
 
 The Poisson variates come from inversion of float64 cumulative tables (one per distinct
 count value, shared by all cells with that count) with a guide table, so a draw costs a
@@ -81,6 +83,10 @@ class MultinomialSampler:
         Observed votes per cell (all positive).
     table_budget : int
         Maximum number of Poisson table entries to precompute.
+    topup_ratio : float
+        The top-up votes (``N - T`` per replicate) are drawn as one multinomial per
+        replicate when they outnumber ``topup_ratio`` times the cells, else one by one
+        (both exact; ``inf`` always draws them one by one).
 
     Examples
     --------
@@ -92,8 +98,15 @@ class MultinomialSampler:
     ((3, 4), [100, 100, 100])
     """
 
-    def __init__(self, counts: NDArray[np.integer], *, table_budget: int = TABLE_BUDGET) -> None:
+    def __init__(
+        self,
+        counts: NDArray[np.integer],
+        *,
+        table_budget: int = TABLE_BUDGET,
+        topup_ratio: float = 1.0,
+    ) -> None:
         cnt = np.asarray(counts, dtype=np.int64)
+        self.topup_ratio = topup_ratio
         self.counts = cnt
         self.n = n = int(cnt.sum())
         self.n_cells = c = int(cnt.size)
@@ -187,6 +200,11 @@ class MultinomialSampler:
             tot[over] = x[over].sum(axis=1)
             over = over[tot[over] > self.n]
         extra = self.n - tot
+        if extra.sum() > self.topup_ratio * size * self.n_cells:
+            # many votes to top up (N in the millions per cell): one multinomial per row
+            # costs O(cells) instead of O(votes), and is the same law
+            x += gen.multinomial(extra, self.counts / self.n)
+            return x
         v = gen.integers(0, self.n, int(extra.sum()))
         cell = self.vguide[v // self.width]
         _walk(self.cum, cell, v, np.array([self.n_cells - 1]))
