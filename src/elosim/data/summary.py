@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._core.frames import table_frame
 from .._core.results import DisplayMethods
 
 if TYPE_CHECKING:
@@ -85,15 +86,9 @@ class VotesSummary(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """Votes per item (``item, n_votes, fraction_of_votes``), most first; totals in
         ``DataFrame.attrs``. Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("VotesSummary.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(
-            title=t.title, notes=t.notes, n_votes=self.n_votes, n_items=self.n_items,
+        return table_frame(
+            self._table(), "VotesSummary.to_frame", n_votes=self.n_votes, n_items=self.n_items,
             n_ties=self.n_ties, n_pairs_compared=self.n_pairs_compared,
             n_pairs_possible=self.n_pairs_possible, n_components=self.n_components,
             weighted=self.weighted,
         )
-        return df  # type: ignore[no-any-return]

@@ -61,6 +61,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from .._core.elo import elo_factor
+from .._core.frames import table_frame
 from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import check_positive_int, check_rng
@@ -266,13 +267,7 @@ class TrueWinProbability(DisplayMethods):
     def to_frame(self) -> Any:
         """One row per pair: ``item_a, item_b, p_win_a, p_win_b, p_tie, expected_score_a``
         (the tie mechanism in ``DataFrame.attrs``). Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("TrueWinProbability.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(title=t.title, notes=t.notes, ties=self.ties)
-        return df
+        return table_frame(self._table(), "TrueWinProbability.to_frame", ties=self.ties)
 
     def summary(self, max_rows: int = 20) -> str:
         """Fixed-width table of the pairs' outcome probabilities (at most ``max_rows``)."""

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._core.format import require_pandas
+from .._core.frames import table_frame
 from .._core.results import DisplayMethods
 from .._core.validation import (
     check_confidence_level,
@@ -31,6 +32,7 @@ from .._core.validation import (
     check_rng,
 )
 from ..data.votes import Votes
+from .scale import check_scale_base
 
 __all__ = ["EloBTComparison", "OnlineEloResult", "OrderingInterval", "compare_elo_bt", "online_elo"]
 
@@ -314,12 +316,7 @@ def online_elo(
     if kf <= 0:
         raise ValueError(f"k must be positive; got {k!r}")
     init = check_finite_real(initial, "initial")
-    sc = check_finite_real(scale, "scale")
-    bs = check_finite_real(base, "base")
-    if sc <= 0:
-        raise ValueError(f"scale must be positive; got {scale!r}")
-    if bs <= 1:
-        raise ValueError(f"base must be greater than 1; got {base!r}")
+    sc, bs = check_scale_base(scale, base)
     n_ord = check_positive_int(n_orderings, "n_orderings")
     n = int(votes.a.size)
     cps = _checkpoints(checkpoints, n)
@@ -468,13 +465,11 @@ class EloBTComparison(DisplayMethods):
     def to_frame(self) -> Any:
         """:meth:`metrics` as a pandas DataFrame (``k`` NaN for Bradley-Terry; the settings
         in ``DataFrame.attrs``)."""
-        pd = require_pandas("EloBTComparison.to_frame()")
-        t = self._table()
-        df = pd.DataFrame(t.columns)
-        df["k"] = df["k"].astype(float)
-        df.attrs.update(
-            title=t.title, notes=t.notes, n_votes=self.n_votes, n_orderings=self.n_orderings
+        df = table_frame(
+            self._table(), "EloBTComparison.to_frame()", n_votes=self.n_votes,
+            n_orderings=self.n_orderings,
         )
+        df["k"] = df["k"].astype(float)
         return df
 
     def summary(self) -> str:

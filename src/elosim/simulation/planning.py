@@ -59,9 +59,11 @@ import numpy as np
 from scipy import special
 
 from .._core.elo import elo_factor
+from .._core.frames import table_frame
 from .._core.normal import norm
 from .._core.resources import check_memory
 from .._core.results import DisplayMethods
+from .._core.table import Table
 from .._core.validation import (
     check_choice,
     check_confidence_level,
@@ -69,6 +71,7 @@ from .._core.validation import (
     check_positive_int,
     check_rng,
 )
+from .scale import check_scale_base
 
 __all__ = [
     "SimulatedPower",
@@ -144,12 +147,7 @@ def _setup(
     check_choice(design, "design", _DESIGNS)
     check_choice(alternative, "alternative", _ALTERNATIVES)
     check_choice(variance, "variance", _VARIANCES)
-    sc = check_finite_real(scale, "scale")
-    bs = check_finite_real(base, "base")
-    if sc <= 0:
-        raise ValueError(f"scale must be positive; got {scale!r}")
-    if bs <= 1:
-        raise ValueError(f"base must be greater than 1; got {base!r}")
+    sc, bs = check_scale_base(scale, base)
     k: int | None = None
     if design == "round-robin":
         if n_items is None:
@@ -162,6 +160,14 @@ def _setup(
         norm.ppf(1.0 - alpha)
     )
     return _Setup(alpha, z, t, design, k, variance, elo_factor(sc, bs), alternative)
+
+
+def _setup_for_power(power: Any, *settings: Any) -> tuple[_Setup, float]:
+    """Check ``power`` and the test's ``settings`` (as :func:`_setup` takes them); return the
+    setup and ``z_alpha + z_power``, the total of normal quantiles a detection needs."""
+    pw = _check_power(power)
+    s = _setup(*settings)
+    return s, s.z_alpha + float(norm.ppf(pw))
 
 
 def _per_vote_variance(gap: float, s: _Setup) -> float:
@@ -270,9 +276,9 @@ def votes_needed(
     1900
     """
     g = _check_gap(gap)
-    pw = _check_power(power)
-    s = _setup(confidence_level, tie_rate, design, n_items, alternative, variance, scale, base)
-    z = s.z_alpha + float(norm.ppf(pw))
+    s, z = _setup_for_power(
+        power, confidence_level, tie_rate, design, n_items, alternative, variance, scale, base
+    )
     try:
         n = (z / g) ** 2 * _per_vote_variance(g, s)
     except OverflowError:
@@ -386,9 +392,9 @@ def min_detectable_gap(
     9.74
     """
     n = _check_n_votes(n_votes)
-    pw = _check_power(power)
-    s = _setup(confidence_level, tie_rate, design, n_items, alternative, variance, scale, base)
-    z = s.z_alpha + float(norm.ppf(pw))
+    s, z = _setup_for_power(
+        power, confidence_level, tie_rate, design, n_items, alternative, variance, scale, base
+    )
     # at parity the variance does not depend on the gap: closed form
     g_parity = z * math.sqrt(_per_vote_variance(1.0, _replace_variance(s)) / n)
     if s.variance == "parity":
@@ -464,32 +470,18 @@ class SimulatedPower(DisplayMethods):
 
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): one row."""
-        from .._core.table import Table
-
-        cols: dict[str, list[Any]] = {
-            "gap": [float(self.gap)],
-            "n_votes": [int(self.n_votes)],
-            "power": [float(self.power)],
-            "standard_error": [float(self.standard_error)],
-            "n_simulations": [int(self.n_simulations)],
-        }
-        fm = {"gap": f".{int(digits)}f", "power": ".4f", "standard_error": ".4f"}
-        notes = (self._settings() + "; standard_error: Monte-Carlo standard error",)
-        return Table(cols, fm, "Simulated power", notes)
+        note = self._settings() + "; standard_error: Monte-Carlo standard error"
+        return power_table(
+            self, "Simulated power", note, digits, {"n_simulations": int(self.n_simulations)}
+        )
 
     def to_frame(self) -> Any:
         """The one-row standard table (:meth:`to_markdown`'s columns); the settings are in
         ``DataFrame.attrs``. Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("SimulatedPower.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(
-            title=t.title, notes=t.notes, confidence_level=self.confidence_level,
+        return table_frame(
+            self._table(), "SimulatedPower.to_frame", confidence_level=self.confidence_level,
             tie_rate=self.tie_rate, design=self.design, alternative=self.alternative,
         )
-        return df
 
     def summary(self) -> str:
         """Fixed-width text: the simulated power, its Monte-Carlo SE and the settings."""
@@ -507,6 +499,44 @@ class SimulatedPower(DisplayMethods):
         lines = ["Simulated power (two-item Wald test)", "=" * 44]
         lines += [f"{k:<24}{v:>20}" for k, v in rows]
         return "\n".join(lines)
+
+
+def power_table(
+    result: Any,
+    title: str,
+    note: str,
+    digits: int,
+    more: dict[str, Any],
+    formats: dict[str, str] | None = None,
+) -> Table:
+    """The one-row display table of a simulated power.
+
+    Parameters
+    ----------
+    result : SimulatedPower or GapPowerSimulation
+        Any result with ``gap``, ``n_votes``, ``power`` and ``standard_error``.
+    title, note : str
+        The table's title and its one note (the settings simulated).
+    digits : int
+        Decimals of the gap.
+    more : dict
+        Further columns after ``gap, n_votes, power, standard_error`` (one value each).
+    formats : dict, optional
+        Number formats of the columns in ``more``.
+
+    Returns
+    -------
+    Table
+    """
+    cols: dict[str, list[Any]] = {
+        "gap": [float(result.gap)],
+        "n_votes": [int(result.n_votes)],
+        "power": [float(result.power)],
+        "standard_error": [float(result.standard_error)],
+        **{name: [value] for name, value in more.items()},
+    }
+    fm = {"gap": f".{int(digits)}f", "power": ".4f", "standard_error": ".4f", **(formats or {})}
+    return Table(cols, fm, title, (note,))
 
 
 def _two_item_z(

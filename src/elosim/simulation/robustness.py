@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._core.errors import DisconnectedGraphError, NoFiniteEstimateError, VotesError
+from .._core.frames import table_frame
 from .._core.results import DisplayMethods
 from .._core.validation import check_positive_int
 from ..data.votes import Votes
@@ -244,16 +245,10 @@ class VotesToFlipResult(DisplayMethods):
 
     def to_frame(self) -> pd.DataFrame:
         """The removed cells: ``item_a, item_b, winner, n_removed, influence``. Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("VotesToFlipResult.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(
-            item_a=self.item_a, item_b=self.item_b, gap=self.gap, n_removed=self.n_removed,
-            flipped=self.flipped, title=t.title, notes=t.notes,
+        return table_frame(
+            self._table(), "VotesToFlipResult.to_frame", item_a=self.item_a,
+            item_b=self.item_b, gap=self.gap, n_removed=self.n_removed, flipped=self.flipped,
         )
-        return df  # type: ignore[no-any-return]
 
     def summary(self) -> str:
         """Text: how many votes flip the order, which ones, and the refit check."""
@@ -554,16 +549,11 @@ class TopRobustnessResult(DisplayMethods):
     def to_frame(self) -> pd.DataFrame:
         """``challenger, n_removed_linear`` (NaN: not flippable); the leader and the verified
         count are in ``DataFrame.attrs``. Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("TopRobustnessResult.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(
-            leader=self.leader, challenger=self.challenger, n_removed=self.n_removed,
-            fraction_removed=self.fraction_removed, title=t.title, notes=t.notes,
+        return table_frame(
+            self._table(), "TopRobustnessResult.to_frame", leader=self.leader,
+            challenger=self.challenger, n_removed=self.n_removed,
+            fraction_removed=self.fraction_removed,
         )
-        return df  # type: ignore[no-any-return]
 
 
 def top_robustness(

@@ -57,6 +57,7 @@ from scipy import special
 
 from .._core.arrays import readonly
 from .._core.errors import DisconnectedGraphError, NoFiniteEstimateError
+from .._core.frames import table_frame
 from .._core.resources import check_memory
 from .._core.results import DisplayMethods
 from .._core.validation import check_choice, check_confidence_level, check_positive_int, check_rng
@@ -66,6 +67,7 @@ from ..inference.gaps import gap_test
 from ..inference.ranks import point_ranks, rank_intervals
 from ..models.fit import BradleyTerryResult, bradley_terry
 from .arena import check_scale, parse_ratings, simulate_votes, true_win_probability
+from .planning import power_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -796,20 +798,12 @@ class GapPowerSimulation(DisplayMethods):
 
     def _table(self, digits: int = 1) -> Any:
         """The standard display table (see :func:`elosim.report.result_table`): one row."""
-        from .._core.table import Table
-
-        cols: dict[str, list[Any]] = {
-            "gap": [float(self.gap)],
-            "n_votes": [int(self.n_votes)],
-            "power": [float(self.power)],
-            "standard_error": [float(self.standard_error)],
-            "closed_form_power": [float(self.closed_form_power)],
-            "z_score": [float(self.z_score)],
-            "n_simulations": [int(self.n_simulations)],
-            "n_infinite": [int(self.n_infinite)],
+        more = {
+            "closed_form_power": float(self.closed_form_power),
+            "z_score": float(self.z_score),
+            "n_simulations": int(self.n_simulations),
+            "n_infinite": int(self.n_infinite),
         }
-        fm = {"gap": f".{int(digits)}f", "power": ".4f", "standard_error": ".4f",
-              "closed_form_power": ".4f", "z_score": ".2f"}
         note = (
             f"gap_test ({self.method}"
             + (f", {self.n_resamples} resamples" if self.n_resamples else "")
@@ -817,22 +811,19 @@ class GapPowerSimulation(DisplayMethods):
             f"({self.n_items} items), tie rate {self.tie_rate:g}; seed {self.seed}; "
             "standard_error: Monte-Carlo; n_infinite: arenas without a finite MLE (rejections)"
         )
-        return Table(cols, fm, "Simulated power of the gap test", (note,))
+        return power_table(
+            self, "Simulated power of the gap test", note, digits, more,
+            {"closed_form_power": ".4f", "z_score": ".2f"},
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The one-row standard table (:meth:`to_markdown`'s columns); the settings are in
         ``DataFrame.attrs``. Needs pandas."""
-        from .._core.format import require_pandas
-
-        pdm = require_pandas("GapPowerSimulation.to_frame")
-        t = self._table()
-        df = pdm.DataFrame(t.columns)
-        df.attrs.update(
-            title=t.title, notes=t.notes, design=self.design, method=self.method,
-            confidence_level=self.confidence_level, tie_rate=self.tie_rate,
+        return table_frame(
+            self._table(), "GapPowerSimulation.to_frame", design=self.design,
+            method=self.method, confidence_level=self.confidence_level, tie_rate=self.tie_rate,
             n_items=self.n_items, n_resamples=self.n_resamples, seed=self.seed,
         )
-        return df  # type: ignore[no-any-return]
 
 
 def simulated_gap_power(
