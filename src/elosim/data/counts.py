@@ -227,12 +227,9 @@ class VoteCounts(FrozenState):
 
         Parameters
         ----------
-        items : sequence of str
-            The K item labels.
-        wins : array of shape (K, K)
-            ``wins[i, j]`` is how many times item i beat item j (non-negative integers).
-        ties : array of shape (K, K), optional
-            Symmetric: ``ties[i, j]`` is the number of ties between i and j.
+        items, wins, ties
+            As in :meth:`elosim.Votes.from_counts`: the K item labels, the K x K matrix of
+            wins and the optional symmetric K x K matrix of ties.
 
         Raises
         ------

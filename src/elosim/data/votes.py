@@ -144,18 +144,7 @@ class Votes(FrozenState):
             w = np.array(self.weight, dtype=float, copy=True)
             if w.shape != (n,):
                 raise VotesError(f"length mismatch: weight has {w.size} values for {n} votes")
-            bad = np.flatnonzero(~np.isfinite(w))
-            if bad.size:
-                raise VotesError(
-                    f"weight has {bad.size} missing or non-finite value(s) at row(s) "
-                    f"{row_numbers(bad)}"
-                )
-            bad = np.flatnonzero(w < 0)
-            if bad.size:
-                raise VotesError(
-                    f"weight has {bad.size} negative value(s) at row(s) {row_numbers(bad)}; "
-                    "weights must be >= 0"
-                )
+            check_weight_values(w, "weight")
             if not np.any(w > 0):
                 raise VotesError("all weights are zero")
             check_weight_scale(w)
