@@ -25,9 +25,50 @@ class Reference:
     bibtex: str
 
 
-def _ref(key: str, kind: str, text: str, **fields: str) -> Reference:
+def _initials(given: str) -> str:
+    """``"Wei-Lin"`` -> ``"W.-L."``, ``"Ralph Allan"`` -> ``"R. A."`` (initials stay)."""
+    return " ".join("-".join(part[0] + "." for part in name.split("-")) for name in given.split())
+
+
+def _short_author(name: str) -> str:
+    """BibTeX ``"Last, Given"`` as ``"Last, G."``; a group (``"{elosim developers}"``) as is."""
+    if name.startswith("{"):
+        return name.strip("{}")
+    last, _, given = name.partition(", ")
+    return f"{last}, {_initials(given)}"
+
+
+def _short_authors(bibtex_authors: str) -> str:
+    """BibTeX ``"Last, Given and ..."`` as text: ``"Last, G., ... and Last, G."``."""
+    names = [_short_author(name) for name in bibtex_authors.split(" and ")]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _venue(kind: str, f: dict[str, str]) -> list[str]:
+    """Where a work appeared, as the text of a reference quotes it (from its BibTeX fields)."""
+    pages = f.get("pages", "").replace("--", "-")
+    if kind == "article":
+        return [f"{f['journal']} {f['volume']}({f['number']}), {pages}"]
+    if kind == "inproceedings":
+        return [f"{f['booktitle']} {f['volume']}, {pages}"]
+    if kind == "book":
+        return [f"{f['publisher']}, {f['address']}"]
+    if kind == "software":
+        return [f"Version {f['version']}"]
+    return []
+
+
+def _ref(key: str, kind: str, *, venue: str | None = None, **fields: str) -> Reference:
+    """One work from its BibTeX fields; its text reference is formatted from the same fields
+    (``venue`` replaces the journal or proceedings where the text quotes a shorter name)."""
+    parts = [
+        f"{_short_authors(fields['author'])} ({fields['year']})",
+        fields["title"].replace("{", "").replace("}", ""),
+        *([venue] if venue is not None else _venue(kind, fields)),
+        *([f"arXiv:{fields['eprint']}"] if "eprint" in fields else []),
+    ]
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
-    return Reference(key, text, f"@{kind}{{{key},\n{body}\n}}")
+    return Reference(key, ". ".join(parts) + ".", f"@{kind}{{{key},\n{body}\n}}")
 
 
 REFERENCES: dict[str, Reference] = {
@@ -35,8 +76,6 @@ REFERENCES: dict[str, Reference] = {
     for r in (
         _ref(
             "elosim", "software",
-            f"elosim developers (2026). elosim: Bradley-Terry ratings on the Elo scale with "
-            f"confidence intervals, gap tests and rank sets. Version {__version__}.",
             author="{elosim developers}",
             title="elosim: Bradley-Terry ratings on the Elo scale with confidence intervals, "
             "gap tests and rank sets",
@@ -44,8 +83,6 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "bradley1952", "article",
-            "Bradley, R. A. and Terry, M. E. (1952). Rank analysis of incomplete block designs: "
-            "I. The method of paired comparisons. Biometrika 39(3/4), 324-345.",
             author="Bradley, Ralph Allan and Terry, Milton E.",
             title="Rank analysis of incomplete block designs: {I}. The method of paired "
             "comparisons",
@@ -53,9 +90,6 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "davidson1970", "article",
-            "Davidson, R. R. (1970). On extending the Bradley-Terry model to accommodate ties "
-            "in paired comparison experiments. Journal of the American Statistical "
-            "Association 65(329), 317-328.",
             author="Davidson, Roger R.",
             title="On extending the {Bradley-Terry} model to accommodate ties in paired "
             "comparison experiments",
@@ -64,9 +98,6 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "rao1967", "article",
-            "Rao, P. V. and Kupper, L. L. (1967). Ties in paired-comparison experiments: a "
-            "generalization of the Bradley-Terry model. Journal of the American Statistical "
-            "Association 62(317), 194-204.",
             author="Rao, P. V. and Kupper, L. L.",
             title="Ties in paired-comparison experiments: a generalization of the "
             "{Bradley-Terry} model",
@@ -74,11 +105,7 @@ REFERENCES: dict[str, Reference] = {
             volume="62", number="317", pages="194--204",
         ),
         _ref(
-            "chiang2024", "inproceedings",
-            "Chiang, W.-L., Zheng, L., Sheng, Y., Angelopoulos, A. N., Li, T., Li, D., Zhang, "
-            "H., Zhu, B., Jordan, M., Gonzalez, J. E. and Stoica, I. (2024). Chatbot Arena: an "
-            "open platform for evaluating LLMs by human preference. Proceedings of ICML 2024. "
-            "arXiv:2403.04132.",
+            "chiang2024", "inproceedings", venue="Proceedings of ICML 2024",
             author="Chiang, Wei-Lin and Zheng, Lianmin and Sheng, Ying and Angelopoulos, "
             "Anastasios N. and Li, Tianle and Li, Dacheng and Zhang, Hao and Zhu, Banghua and "
             "Jordan, Michael and Gonzalez, Joseph E. and Stoica, Ion",
@@ -88,9 +115,6 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "huber1967", "inproceedings",
-            "Huber, P. J. (1967). The behavior of maximum likelihood estimates under "
-            "nonstandard conditions. Proceedings of the Fifth Berkeley Symposium on "
-            "Mathematical Statistics and Probability 1, 221-233.",
             author="Huber, Peter J.",
             title="The behavior of maximum likelihood estimates under nonstandard conditions",
             booktitle="Proceedings of the Fifth Berkeley Symposium on Mathematical Statistics "
@@ -98,32 +122,23 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "white1982", "article",
-            "White, H. (1982). Maximum likelihood estimation of misspecified models. "
-            "Econometrica 50(1), 1-25.",
             author="White, Halbert", title="Maximum likelihood estimation of misspecified models",
             journal="Econometrica", year="1982", volume="50", number="1", pages="1--25",
         ),
         _ref(
             "efron1987", "article",
-            "Efron, B. (1987). Better bootstrap confidence intervals. Journal of the American "
-            "Statistical Association 82(397), 171-185.",
             author="Efron, Bradley", title="Better bootstrap confidence intervals",
             journal="Journal of the American Statistical Association", year="1987",
             volume="82", number="397", pages="171--185",
         ),
         _ref(
             "diciccio1996", "article",
-            "DiCiccio, T. J. and Efron, B. (1996). Bootstrap confidence intervals. Statistical "
-            "Science 11(3), 189-228.",
             author="DiCiccio, Thomas J. and Efron, Bradley",
             title="Bootstrap confidence intervals", journal="Statistical Science", year="1996",
             volume="11", number="3", pages="189--228",
         ),
         _ref(
             "mogstad2024", "article",
-            "Mogstad, M., Romano, J. P., Shaikh, A. M. and Wilhelm, D. (2024). Inference for "
-            "ranks with applications to mobility across neighbourhoods and academic "
-            "achievement across countries. Review of Economic Studies 91(1), 476-518.",
             author="Mogstad, Magne and Romano, Joseph P. and Shaikh, Azeem M. and Wilhelm, "
             "Daniel",
             title="Inference for ranks with applications to mobility across neighbourhoods and "
@@ -133,21 +148,16 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "firth2004", "article",
-            "Firth, D. and de Menezes, R. X. (2004). Quasi-variances. Biometrika 91(1), 65-80.",
             author="Firth, David and de Menezes, Ren{\\'e}e X.", title="Quasi-variances",
             journal="Biometrika", year="2004", volume="91", number="1", pages="65--80",
         ),
         _ref(
             "firth1993", "article",
-            "Firth, D. (1993). Bias reduction of maximum likelihood estimates. Biometrika "
-            "80(1), 27-38.",
             author="Firth, David", title="Bias reduction of maximum likelihood estimates",
             journal="Biometrika", year="1993", volume="80", number="1", pages="27--38",
         ),
         _ref(
             "holm1979", "article",
-            "Holm, S. (1979). A simple sequentially rejective multiple test procedure. "
-            "Scandinavian Journal of Statistics 6(2), 65-70.",
             author="Holm, Sture",
             title="A simple sequentially rejective multiple test procedure",
             journal="Scandinavian Journal of Statistics", year="1979", volume="6",
@@ -155,9 +165,7 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "benjamini1995", "article",
-            "Benjamini, Y. and Hochberg, Y. (1995). Controlling the false discovery rate: a "
-            "practical and powerful approach to multiple testing. Journal of the Royal "
-            "Statistical Society B 57(1), 289-300.",
+            venue="Journal of the Royal Statistical Society B 57(1), 289-300",
             author="Benjamini, Yoav and Hochberg, Yosef",
             title="Controlling the false discovery rate: a practical and powerful approach "
             "to multiple testing",
@@ -166,14 +174,11 @@ REFERENCES: dict[str, Reference] = {
         ),
         _ref(
             "elo1978", "book",
-            "Elo, A. E. (1978). The Rating of Chessplayers, Past and Present. Arco, New York.",
             author="Elo, Arpad E.", title="The Rating of Chessplayers, Past and Present",
             publisher="Arco", address="New York", year="1978",
         ),
         _ref(
             "huang2025", "misc",
-            "Huang, J. Y., Shen, Y., Wei, D. and Broderick, T. (2025). Dropping just a handful "
-            "of preferences can change top large language model rankings. arXiv:2508.11847.",
             author="Huang, Jenny Y. and Shen, Yunyi and Wei, Dennis and Broderick, Tamara",
             title="Dropping just a handful of preferences can change top large language model "
             "rankings",
