@@ -13,11 +13,13 @@ understates the uncertainty.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -56,6 +58,10 @@ METHODS = ("percentile", "basic", "bca", "studentized")
 RESAMPLING = ("multinomial", "poisson")
 _BLOCK = 64  # replicates drawn from one random stream and fitted together
 _MAX_REDRAWS = 20
+#: One chunk of replicates, refitted: theta (R, m), redraws, redraws per item at fault,
+#: whether each replicate converged.
+_Chunk = tuple[Array, int, dict[str, int], NDArray[np.bool_]]
+_R = TypeVar("_R", bound="BootstrapResult")
 #: Items redrawn in at least this share of resample draws get flagged as unreliable: the
 #: conditioning on estimability then removes that much mass from one tail, about as much
 #: as a 95% interval's tail error budget can absorb.
@@ -309,7 +315,7 @@ def _run(
     problem: BatchProblem | SparseBatchProblem,
     replicates: range,
     tol: float,
-) -> tuple[Array, int, dict[str, int], NDArray[np.bool_]]:
+) -> _Chunk:
     """Draw and fit the given replicates; returns theta (R, m), redraws, culprits, converged."""
     _, table, redraws, culprits = _draw_tables(fit, plan, problem, replicates)
     theta, conv = problem.solve(table, tol=tol)
@@ -604,6 +610,69 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         return marginal_rank_intervals_bootstrap(self, confidence_level=confidence_level)
 
     # -------------------------------------------------------------- more resamples
+    @staticmethod
+    def _replicates(
+        fit: BradleyTerryResult, plan: _Plan, reps: range, tol: float, n_jobs: int, progress: bool
+    ) -> _Replicates:
+        """Draw and refit replicates ``reps`` of ``plan`` (a subclass refits its own way)."""
+        return _compute(fit, plan, reps, tol, n_jobs, progress)
+
+    @classmethod
+    def _from_plan(
+        cls: type[_R],
+        fit: BradleyTerryResult,
+        plan: _Plan,
+        *,
+        n_resamples: int,
+        method: str,
+        confidence_level: float,
+        seed: int,
+        tol: float,
+        n_jobs: int,
+        progress: bool,
+    ) -> _R:
+        """Run replicates ``0, ..., n_resamples - 1`` of ``plan`` into a new result (the
+        last step of :func:`bootstrap`, for every kind of fit; arguments validated)."""
+        run = cls._replicates(fit, plan, range(n_resamples), tol, n_jobs, progress)
+        _warn(run.redraws, run.culprits, n_resamples, run.n_not_converged)
+        arrays: dict[str, Any] = {name: _ro(a) for name, a in run.distributions.items()}
+        return cls(
+            fit=fit,
+            method=method,
+            confidence_level=confidence_level,
+            cluster=plan.cluster_matrix is not None,
+            n_degenerate=run.redraws,
+            degenerate_items=run.culprits,
+            n_not_converged=run.n_not_converged,
+            seed=seed,
+            _plan=plan,
+            _tol=tol,
+            **arrays,
+        )
+
+    def _extended(self: _R, n_more: int, n_jobs: int, progress: bool) -> _R:
+        """This result with ``n_more`` further replicates (arguments validated)."""
+        start = self.n_resamples
+        run = self._replicates(
+            self.fit, self._plan, range(start, start + n_more), self._tol, n_jobs, progress
+        )
+        merged = dict(self.degenerate_items)
+        for kk, vv in run.culprits.items():
+            merged[kk] = merged.get(kk, 0) + vv
+        _warn(run.redraws, run.culprits, n_more, run.n_not_converged)
+        arrays: dict[str, Any] = {
+            name: _ro(np.concatenate([getattr(self, name), a], 1))
+            for name, a in run.distributions.items()
+        }
+        return dataclasses.replace(
+            self,
+            n_degenerate=self.n_degenerate + run.redraws,
+            degenerate_items=merged,
+            n_not_converged=self.n_not_converged + run.n_not_converged,
+            _cache={},
+            **arrays,
+        )
+
     def extend(self, n_more: int, *, n_jobs: int = 1, progress: bool = False) -> BootstrapResult:
         """A new result with ``n_more`` further replicates (the existing ones are kept).
 
@@ -618,28 +687,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
             block=block_size(self.fit.n_items, counts.n_pairs, counts.n_cells),
             n_jobs=check_positive_int(n_jobs, "n_jobs"),
         )
-        start = self.n_resamples
-        dist, redraws, culprits, n_nc = _compute(
-            self.fit, self._plan, range(start, start + n_more), self._tol,
-            check_positive_int(n_jobs, "n_jobs"), progress=progress,
-        )
-        merged = dict(self.degenerate_items)
-        for kk, vv in culprits.items():
-            merged[kk] = merged.get(kk, 0) + vv
-        _warn(redraws, culprits, n_more, n_nc)
-        return BootstrapResult(
-            fit=self.fit,
-            bootstrap_distribution=_ro(np.concatenate([self.bootstrap_distribution, dist], 1)),
-            method=self.method,
-            confidence_level=self.confidence_level,
-            cluster=self.cluster,
-            n_degenerate=self.n_degenerate + redraws,
-            degenerate_items=merged,
-            n_not_converged=self.n_not_converged + n_nc,
-            seed=self.seed,
-            _plan=self._plan,
-            _tol=self._tol,
-        )
+        return self._extended(n_more, check_positive_int(n_jobs, "n_jobs"), bool(progress))
 
     # -------------------------------------------------------------- tables
     def to_frame(
@@ -757,35 +805,74 @@ def _compute(
     tol: float,
     n_jobs: int,
     progress: bool = False,
-) -> tuple[Array, int, dict[str, int], int]:
+) -> _Replicates:
+    chunks = _chunks(reps, plan.block)
+    problem = _problem(fit)
+
+    def shared(ch: range) -> _Chunk:
+        return _run(fit, plan, problem, ch, tol)
+
+    def own(ch: range) -> _Chunk:  # a thread refits on a problem of its own
+        return _run(fit, plan, _problem(fit), ch, tol)
+
+    serial = n_jobs == 1 or len(chunks) == 1
+    run, _ = _run_chunks(fit, chunks, shared if serial else own, n_jobs, progress)
+    return run
+
+
+@dataclass
+class _Replicates:
+    """A run of replicates: the distributions a result stores (by field name) and the
+    tallies that :func:`_warn` reports."""
+
+    distributions: dict[str, Array]
+    redraws: int
+    culprits: dict[str, int]
+    n_not_converged: int
+
+
+def _run_chunks(
+    fit: BradleyTerryResult,
+    chunks: list[range],
+    work: Callable[[range], _Chunk],
+    n_jobs: int,
+    progress: bool,
+) -> tuple[_Replicates, Array]:
+    """Run ``work`` on every chunk of replicates (in ``n_jobs`` threads) under one progress
+    bar and merge the chunks.
+
+    Returns the replicates, with the ratings (Elo scale, normalised like the fit) as
+    ``bootstrap_distribution``, and every replicate's parameters ``theta`` (R, m) in
+    replicate order, from which a caller may take further distributions.
+    """
     from .._core.progress import progress_bar
 
-    problem = _problem(fit)
-    chunks = _chunks(reps, plan.block)
-    with progress_bar(len(reps), desc="bootstrap", enabled=progress) as bar:
+    with progress_bar(sum(map(len, chunks)), desc="bootstrap", enabled=progress) as bar:
+
+        def step(ch: range) -> _Chunk:
+            out = work(ch)
+            bar.update(len(ch))
+            return out
+
         if n_jobs == 1 or len(chunks) == 1:
-            results = []
-            for ch in chunks:
-                results.append(_run(fit, plan, problem, ch, tol))
-                bar.update(len(ch))
+            results = [step(ch) for ch in chunks]
         else:
-
-            def work(ch: range) -> tuple[Array, int, dict[str, int], NDArray[np.bool_]]:
-                out = _run(fit, plan, _problem(fit), ch, tol)
-                bar.update(len(ch))
-                return out
-
             with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                results = list(pool.map(work, chunks))
+                results = list(pool.map(step, chunks))
     theta = np.concatenate([r[0] for r in results])
     conv = np.concatenate([r[3] for r in results])
-    redraws = sum(r[1] for r in results)
     culprits: dict[str, int] = {}
     for r in results:
         for kk, vv in r[2].items():
             culprits[kk] = culprits.get(kk, 0) + vv
     dist = fit.normalization.apply(theta[:, : fit.n_items], fit.elo_factor).T.copy()
-    return dist, redraws, culprits, int(np.count_nonzero(~conv))
+    run = _Replicates(
+        {"bootstrap_distribution": dist},
+        sum(r[1] for r in results),
+        culprits,
+        int(np.count_nonzero(~conv)),
+    )
+    return run, theta
 
 
 def degenerate_rates(culprits: dict[str, int], n_draws: int) -> dict[str, float]:
@@ -794,6 +881,8 @@ def degenerate_rates(culprits: dict[str, int], n_draws: int) -> dict[str, float]
 
 
 def _warn(redraws: int, culprits: dict[str, int], n: int, n_nc: int) -> None:
+    """Warn of redrawn and of unconverged replicates, at the line that called
+    :func:`bootstrap` or ``extend`` (through ``_from_plan`` or ``_extended``)."""
     if redraws:
         rates = degenerate_rates(culprits, n + redraws)
         bad = [k for k, r in rates.items() if r >= DEGENERATE_RATE_LIMIT]
@@ -813,7 +902,7 @@ def _warn(redraws: int, culprits: dict[str, int], n: int, n_nc: int) -> None:
             f"BootstrapResult.degenerate_rate) and were redrawn, keeping {n} estimable "
             f"resamples.{unreliable}",
             DegenerateBootstrapWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if n_nc:
         from .._core.errors import ConvergenceWarning
@@ -821,7 +910,7 @@ def _warn(redraws: int, culprits: dict[str, int], n: int, n_nc: int) -> None:
         warnings.warn(
             f"{n_nc} of {n} bootstrap replicates did not reach the gradient tolerance",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -957,20 +1046,7 @@ def bootstrap(
             counts.cell_count if cm is None else np.ones(cm.shape[0], dtype=np.int64)
         )
     plan = _Plan(seed, cm, cert, sampler, resampling, block)
-    dist, redraws, culprits, n_nc = _compute(
-        fit, plan, range(n_resamples), tol, n_jobs, progress=bool(progress)
-    )
-    _warn(redraws, culprits, n_resamples, n_nc)
-    return BootstrapResult(
-        fit=fit,
-        bootstrap_distribution=_ro(dist),
-        method=method,
-        confidence_level=level,
-        cluster=cm is not None,
-        n_degenerate=redraws,
-        degenerate_items=culprits,
-        n_not_converged=n_nc,
-        seed=seed,
-        _plan=plan,
-        _tol=tol,
+    return BootstrapResult._from_plan(
+        fit, plan, n_resamples=n_resamples, method=method, confidence_level=level, seed=seed,
+        tol=tol, n_jobs=n_jobs, progress=bool(progress),
     )

@@ -19,8 +19,6 @@ do not depend on ``n_jobs`` or on the block size.
 
 from __future__ import annotations
 
-import dataclasses
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,12 +28,11 @@ from scipy import sparse
 from .._core import hooks
 from .._core.errors import NoFiniteEstimateError
 from .._core.normal import norm
-from .._core.progress import ProgressBar
 from .._core.validation import check_choice, check_confidence_level, check_positive_int
 from ..data.votes import Votes
 from ..models import solvers
 from ..models.contextual import ContextualBradleyTerryResult, _newton, layout
-from ..models.fit import ConfidenceInterval
+from ..models.fit import BradleyTerryResult, ConfidenceInterval
 from ..models.inputs import weight_unit
 from .bootstrap import (
     METHODS,
@@ -44,7 +41,8 @@ from .bootstrap import (
     _estimable,
     _Plan,
     _quantiles,
-    _warn,
+    _Replicates,
+    _run_chunks,
 )
 
 __all__ = ["ContextualBootstrapResult", "contextual_bootstrap"]
@@ -218,37 +216,13 @@ def _compute(
     tol: float,
     n_jobs: int,
     progress: bool,
-) -> tuple[Array, Array, int, dict[str, int], int]:
+) -> _Replicates:
     engine = _Engine(fit, plan)
     step = 64
     chunks = [range(a, min(a + step, reps.stop)) for a in range(reps.start, reps.stop, step)]
-    with ProgressBar(len(reps), desc="bootstrap", enabled=progress) as bar:
-
-        def work(ch: range) -> tuple[Array, int, dict[str, int], NDArray[np.bool_]]:
-            out = engine.run(ch, tol)
-            bar.update(len(ch))
-            return out
-
-        if n_jobs == 1 or len(chunks) == 1:
-            results = [work(ch) for ch in chunks]
-        else:
-            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                results = list(pool.map(work, chunks))
-    theta = np.concatenate([r[0] for r in results])
-    conv = np.concatenate([r[3] for r in results])
-    culprits: dict[str, int] = {}
-    for r in results:
-        for kk, vv in r[2].items():
-            culprits[kk] = culprits.get(kk, 0) + vv
-    k = fit.n_items
-    dist = fit.normalization.apply(theta[:, :k], fit.elo_factor).T.copy()
-    coef = theta[:, engine.b0 :].T.copy()
-    return dist, coef, sum(r[1] for r in results), culprits, int(np.count_nonzero(~conv))
-
-
-def _ro(x: Array) -> Array:
-    x.flags.writeable = False
-    return x
+    run, theta = _run_chunks(fit, chunks, lambda ch: engine.run(ch, tol), n_jobs, progress)
+    run.distributions["coefficient_distribution"] = theta[:, engine.b0 :].T.copy()
+    return run
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -311,32 +285,17 @@ class ContextualBootstrapResult(BootstrapResult):
             "method='percentile', 'basic' or 'bca'"
         )
 
+    @staticmethod
+    def _replicates(
+        fit: BradleyTerryResult, plan: _Plan, reps: range, tol: float, n_jobs: int, progress: bool
+    ) -> _Replicates:
+        assert isinstance(fit, ContextualBradleyTerryResult)
+        return _compute(fit, plan, reps, tol, n_jobs, progress)
+
     def extend(self, n_more: int, *, n_jobs: int = 1, progress: bool = False) -> BootstrapResult:
         """A new result with ``n_more`` further replicates (same streams as a longer run)."""
         n_more = check_positive_int(n_more, "n_more")
-        assert isinstance(self.fit, ContextualBradleyTerryResult)
-        start = self.n_resamples
-        dist, coef, redraws, culprits, n_nc = _compute(
-            self.fit,
-            self._plan,
-            range(start, start + n_more),
-            self._tol,
-            check_positive_int(n_jobs, "n_jobs"),
-            bool(progress),
-        )
-        merged = dict(self.degenerate_items)
-        for kk, vv in culprits.items():
-            merged[kk] = merged.get(kk, 0) + vv
-        _warn(redraws, culprits, n_more, n_nc)
-        return dataclasses.replace(
-            self,
-            bootstrap_distribution=_ro(np.concatenate([self.bootstrap_distribution, dist], 1)),
-            coefficient_distribution=_ro(np.concatenate([self.coefficient_distribution, coef], 1)),
-            n_degenerate=self.n_degenerate + redraws,
-            degenerate_items=merged,
-            n_not_converged=self.n_not_converged + n_nc,
-            _cache={},
-        )
+        return self._extended(n_more, check_positive_int(n_jobs, "n_jobs"), bool(progress))
 
     def summary(self, confidence_level: float | None = None, *, method: str | None = None) -> str:
         """The bootstrap leaderboard of adjusted ratings and the coefficients' intervals."""
@@ -386,22 +345,7 @@ def contextual_bootstrap(
         cm = sparse.csr_matrix(
             (np.ones(codes.size), (codes, des.vote_cell)), shape=(g, des.n_cells)
         )
-    plan = _Plan(seed, cm)
-    dist, coef, redraws, culprits, n_nc = _compute(
-        fit, plan, range(n_resamples), tol, n_jobs, progress
-    )
-    _warn(redraws, culprits, n_resamples, n_nc)
-    return ContextualBootstrapResult(
-        fit=fit,
-        bootstrap_distribution=_ro(dist),
-        method=method,
-        confidence_level=confidence_level,
-        cluster=cm is not None,
-        n_degenerate=redraws,
-        degenerate_items=culprits,
-        n_not_converged=n_nc,
-        seed=seed,
-        _plan=plan,
-        _tol=tol,
-        coefficient_distribution=_ro(coef),
+    return ContextualBootstrapResult._from_plan(
+        fit, _Plan(seed, cm), n_resamples=n_resamples, method=method,
+        confidence_level=confidence_level, seed=seed, tol=tol, n_jobs=n_jobs, progress=progress,
     )
