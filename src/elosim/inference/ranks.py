@@ -321,7 +321,6 @@ def rank_intervals(
     """
     check_result(result)
     level = check_confidence_level(confidence_level)
-    items = tuple(result.items)
     est = np.asarray(result.ratings, dtype=float)
     scope = "simultaneous" if simultaneous else "marginal"
     if getattr(result, "bootstrap_distribution", None) is not None:
@@ -352,18 +351,35 @@ def rank_intervals(
         stepdown=stepdown,
     )
     warn_sparse_result(result, what="rank_intervals")
+    return _rank_sets(
+        result, est, low, high, level, simultaneous,
+        f"{100 * level:.10g}% {scope} rank sets (Mogstad et al. 2024, "
+        f"{'step-down' if stepdown else 'single-step'}; {src})",
+        seed=seed,
+    )
+
+
+def _rank_sets(
+    result: Any,
+    est: Array,
+    low: IntArray,
+    high: IntArray,
+    level: float,
+    simultaneous: bool | None,
+    method: str,
+    *,
+    seed: int | None = None,
+) -> RankSetResult:
+    """The sets ``[low, high]`` of ``result``'s items, with the point ranks of ``est``."""
     return RankSetResult(
-        items=items,
+        items=tuple(result.items),
         ratings=est,
         rank=point_ranks(est),
         rank_low=low,
         rank_high=high,
         confidence_level=level,
         simultaneous=simultaneous,
-        method=(
-            f"{100 * level:.10g}% {scope} rank sets (Mogstad et al. 2024, "
-            f"{'step-down' if stepdown else 'single-step'}; {src})"
-        ),
+        method=method,
         seed=seed,
     )
 
@@ -484,19 +500,10 @@ def marginal_rank_intervals_bootstrap(
     a = (1.0 - level) / 2.0
     lo = np.floor(np.quantile(ranks, a, axis=1, method="inverted_cdf")).astype(np.int64)
     hi = np.ceil(np.quantile(ranks, 1.0 - a, axis=1, method="inverted_cdf")).astype(np.int64)
-    est = np.asarray(result.ratings, dtype=float)
-    return RankSetResult(
-        items=tuple(result.items),
-        ratings=est,
-        rank=point_ranks(est),
-        rank_low=lo,
-        rank_high=hi,
-        confidence_level=level,
-        simultaneous=None,
-        method=(
-            f"naive bootstrap rank quantiles, {100 * level:.10g}%, {d.shape[1]:,} resamples "
-            "(no coverage guarantee)"
-        ),
+    return _rank_sets(
+        result, np.asarray(result.ratings, dtype=float), lo, hi, level, None,
+        f"naive bootstrap rank quantiles, {100 * level:.10g}%, {d.shape[1]:,} resamples "
+        "(no coverage guarantee)",
     )
 
 
@@ -538,16 +545,8 @@ def lmarena_rank(
     k = est.size
     rank_ub = 1 + np.sum(lo[None, :] > hi[:, None], axis=1)
     rank_lb = k - np.sum(hi[None, :] < lo[:, None], axis=1)
-    return RankSetResult(
-        items=tuple(result.items),
-        ratings=est,
-        rank=point_ranks(est),
-        rank_low=rank_ub.astype(np.int64),
-        rank_high=rank_lb.astype(np.int64),
-        confidence_level=level,
-        simultaneous=None,
-        method=(
-            f"LMArena 'Rank (UB)' heuristic from marginal {100 * level:.10g}% {src} "
-            "(no formal coverage guarantee)"
-        ),
+    return _rank_sets(
+        result, est, rank_ub.astype(np.int64), rank_lb.astype(np.int64), level, None,
+        f"LMArena 'Rank (UB)' heuristic from marginal {100 * level:.10g}% {src} "
+        "(no formal coverage guarantee)",
     )
