@@ -24,12 +24,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
 from .._core.format import require_pandas
-from .._core.normal import norm
+from .._core.normal import wald
 from .._core.results import DisplayMethods
 from .._core.table import Table
 from .._core.validation import check_choice, check_confidence_level
 from ..data.votes import Votes
 from ..models import solvers
+from ..models.features import covariate
 from ..models.fit import BradleyTerryResult, bradley_terry
 
 if TYPE_CHECKING:
@@ -44,12 +45,7 @@ def _mask(votes: Votes, subset: Any, name: str) -> NDArray[np.bool_]:
     """A boolean mask from a covariate name (non-zero = in the subset) or a per-vote array."""
     n = votes.n_votes
     if isinstance(subset, str):
-        if subset not in votes.covariates:
-            raise KeyError(
-                f"{name}={subset!r} is not a covariate of the votes; they have "
-                f"{sorted(votes.covariates)[:20]}"
-            )
-        col = np.asarray(votes.covariates[subset])
+        col = np.asarray(covariate(votes, subset, f"{name}={subset!r}"))
         try:
             return np.asarray(col.astype(float) != 0.0)
         except (TypeError, ValueError):
@@ -368,8 +364,7 @@ def compare_subsets(
     est_b = float(contrasts[1] @ fits[1].ratings)
     diff = est_a - est_b
     se = math.sqrt(max(va + vb - 2.0 * cab, 0.0))
-    z = float(norm.ppf(0.5 + level / 2))
-    stat = diff / se if se > 0 else math.nan
+    test = wald(diff, se, level)
     return SubsetComparisonResult(
         subsets=(str(names[0]), str(names[1])),
         quantity=quantity,
@@ -377,10 +372,10 @@ def compare_subsets(
         estimate_b=est_b,
         difference=diff,
         standard_error=se,
-        ci_low=diff - z * se,
-        ci_high=diff + z * se,
-        statistic=stat,
-        pvalue=float(2.0 * norm.sf(abs(stat))) if se > 0 else math.nan,
+        ci_low=float(test.ci_low),
+        ci_high=float(test.ci_high),
+        statistic=float(test.statistic),
+        pvalue=float(test.pvalue),
         correlation=cab / math.sqrt(va * vb) if va > 0 and vb > 0 else 0.0,
         n_votes_a=int(ma.sum()),
         n_votes_b=int(mb.sum()),

@@ -25,7 +25,7 @@ from scipy import sparse
 from .._core import hooks
 from .._core.errors import ConvergenceWarning, NoFiniteEstimateError
 from .._core.format import require_pandas
-from .._core.normal import norm
+from .._core.normal import wald
 from .._core.results import DisplayMethods
 from .._core.table import Table
 from .._core.validation import check_choice, check_confidence_level, check_real
@@ -527,19 +527,16 @@ class ContextualBradleyTerryResult(BradleyTerryResult):
         cov = self.coefficient_covariance(kind, cluster=cluster)
         est = self.coefficient_estimates
         se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-        z = float(norm.ppf(0.5 + level / 2))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            stat = np.where(se > 0, est / se, np.nan)
-        pval = 2.0 * norm.sf(np.abs(stat))
+        w = wald(est, se, level)
         return CoefficientsResult(
             features=self.features,
             estimate=est,
             standard_error=se,
             confidence_level=level,
-            ci_low=est - z * se,
-            ci_high=est + z * se,
-            statistic=stat,
-            pvalue=np.asarray(pval, dtype=np.float64),
+            ci_low=w.ci_low,
+            ci_high=w.ci_high,
+            statistic=w.statistic,
+            pvalue=np.asarray(w.pvalue, dtype=np.float64),
             elo_factor=self.elo_factor,
             kind=kind,
             penalty=self.feature_penalty,

@@ -65,6 +65,17 @@ def _numeric_column(values: Any, name: str, n: int) -> Array:
     return arr
 
 
+def covariate(votes: Votes, key: str, what: str, *, hint: str = "") -> Any:
+    """The covariate ``key`` of the votes, or a ``KeyError`` that names ``what`` was asked
+    for (e.g. ``"subset='is_math'"``), the covariates there are and a ``hint``."""
+    if key not in votes.covariates:
+        raise KeyError(
+            f"{what} is not a covariate of the votes; they have "
+            f"{sorted(votes.covariates)[:20]}{hint}"
+        )
+    return votes.covariates[key]
+
+
 def resolve_features(votes: Votes, features: Any) -> tuple[Array, tuple[str, ...]]:
     """Per-vote feature matrix (N, p) and feature names from the ``features=`` argument.
 
@@ -83,14 +94,13 @@ def resolve_features(votes: Votes, features: Any) -> tuple[Array, tuple[str, ...
             cols.append(_numeric_column(val, str(key), n))
     elif isinstance(features, Sequence) and features and all(isinstance(f, str) for f in features):
         for f in features:
-            if f not in votes.covariates:
-                raise KeyError(
-                    f"feature {f!r} is not a covariate of the votes; they have "
-                    f"{sorted(votes.covariates)[:20]} (pass covariates=[...] to "
-                    "Votes.from_frame / read_votes, or give an (N, p) array)"
-                )
+            col = covariate(
+                votes, f, f"feature {f!r}",
+                hint=" (pass covariates=[...] to Votes.from_frame / read_votes, or give an "
+                "(N, p) array)",
+            )
             names.append(f)
-            cols.append(_numeric_column(votes.covariates[f], f, n))
+            cols.append(_numeric_column(col, f, n))
     else:
         try:
             arr = np.asarray(features, dtype=np.float64)
@@ -223,15 +233,7 @@ class FeatureDesign:
 def _column(votes: Votes, spec: Any, name: str) -> NDArray[Any]:
     """A per-vote column: a covariate name or an array of length N."""
     n = votes.n_votes
-    if isinstance(spec, str):
-        if spec not in votes.covariates:
-            raise KeyError(
-                f"{name}={spec!r} is not a covariate of the votes; they have "
-                f"{sorted(votes.covariates)[:20]}"
-            )
-        arr = np.asarray(votes.covariates[spec])
-    else:
-        arr = np.asarray(spec)
+    arr = np.asarray(covariate(votes, spec, f"{name}={spec!r}") if isinstance(spec, str) else spec)
     if arr.shape != (n,):
         raise ValueError(f"{name} must have one value per vote ({n}); got shape {arr.shape}")
     return arr
