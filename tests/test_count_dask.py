@@ -54,3 +54,16 @@ def test_dask_errors_name_value_and_count(client: Any) -> None:
     df = vote_frame(500)
     with pytest.raises(elosim.VotesError, match=r"'nope' .for side A. not found"):
         elosim.count_votes(dd.from_pandas(df, npartitions=4), a="nope")
+
+
+def test_dask_label_warnings_match_votes(client: Any) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame({"model_a": ["gpt-4", "gpt-4 ", "GPT-4"], "model_b": ["x", "x", "x"],
+                       "winner": ["model_a", "model_b", "tie"]})
+    with pytest.warns(elosim.LabelWarning) as ref:
+        votes = elosim.Votes.from_frame(df)
+    with pytest.warns(elosim.LabelWarning) as got:
+        counts = elosim.count_votes(dd.from_pandas(df, npartitions=2))
+    assert sorted(str(w.message) for w in got) == sorted(str(w.message) for w in ref)
+    assert counts.equals(votes.counts)

@@ -66,3 +66,16 @@ def test_spark_errors_name_value_and_count(spark: Any) -> None:
         elosim.count_votes(sdf)
     with pytest.raises(elosim.VotesError, match=r"'nope' \(for the outcome\) not found"):
         elosim.count_votes(sdf, winner="nope")
+
+
+def test_spark_label_warnings_match_votes(spark: Any) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame({"model_a": ["gpt-4", "gpt-4 ", "GPT-4"], "model_b": ["x", "x", "x"],
+                       "winner": ["model_a", "model_b", "tie"]})
+    with pytest.warns(elosim.LabelWarning) as ref:
+        votes = elosim.Votes.from_frame(df)
+    with pytest.warns(elosim.LabelWarning) as got:
+        counts = elosim.count_votes(_spark_frame(spark, df))
+    assert sorted(str(w.message) for w in got) == sorted(str(w.message) for w in ref)
+    assert counts.equals(votes.counts)

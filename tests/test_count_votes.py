@@ -205,3 +205,28 @@ def test_file_errors_name_file_and_line(tmp_path: Path) -> None:
         elosim.count_votes(str(tmp_path / "*.parquet"))
     with pytest.raises(TypeError, match="source must be"):
         elosim.count_votes(42)
+
+
+def _label_frame(spellings: list[str]) -> pd.DataFrame:
+    n = len(spellings)
+    return pd.DataFrame({"model_a": spellings, "model_b": ["other"] * n,
+                         "winner": ["model_a", "model_b", "tie"] * (n // 3) + ["tie"] * (n % 3)})
+
+
+@pytest.mark.parametrize(
+    ("spellings", "match"),
+    [(["GPT-4", "gpt-4", "GPT-4"], "differ only by case"),
+     (["gpt-4", "gpt-4 ", "gpt-4"], "several spellings.*'gpt-4' and 'gpt-4 '")],
+    ids=["look-alike", "merged"],
+)
+def test_label_warnings_match_votes(spellings: list[str], match: str, tmp_path: Path) -> None:
+    df = _label_frame(spellings)
+    with pytest.warns(elosim.LabelWarning, match=match) as ref:
+        votes = elosim.Votes.from_frame(df)
+    path = tmp_path / "v.csv"
+    df.to_csv(path, index=False)
+    for source in (df, path, iter([df.iloc[:1], df.iloc[1:]])):
+        with pytest.warns(elosim.LabelWarning, match=match) as got:
+            counts = elosim.count_votes(source)
+        assert [str(w.message) for w in got] == [str(w.message) for w in ref]
+        assert counts.equals(votes.counts)

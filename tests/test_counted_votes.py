@@ -128,7 +128,7 @@ def test_a_trillion_votes_fit_and_bootstrap_without_rows() -> None:
     boot = elosim.bootstrap(fit, n_resamples=20, rng=1)
     # a trillion votes: bootstrap standard errors are 1e-5 of the small data's
     assert np.all(boot.standard_error < 1e-3)
-    with pytest.raises(elosim.VotesError, match="given as counts.*Votes.from_counts"):
+    with pytest.raises(elosim.VotesError, match=r"given as counts.*Votes\.from_counts"):
         v.to_frame()
     assert not _made_rows(v)
 

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from .._core.arrays import readonly
 from .._core.errors import VotesError
 from .counts import VoteCounts, group_matrix, reduce_votes
-from .labels import check_label_set, normalize_label
+from .labels import check_label_set, merged_spellings, normalize_label
 from .parse import (
     _MAX_LABEL,
     _MISSING,
@@ -509,6 +509,8 @@ class Tally:
     drop_self: bool = False
     labels: dict[str, int] = field(default_factory=dict)
     label_kind: dict[str, str] = field(default_factory=dict)
+    #: side -> normalised label -> the raw spellings seen (several: reported as merged)
+    spellings: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     others: dict[str, dict[Any, int]] = field(default_factory=dict)
     other_values: dict[str, list[Any]] = field(default_factory=dict)
     parts: list[dict[str, NDArray[Any]]] = field(default_factory=list)
@@ -625,10 +627,13 @@ class Tally:
         elif kinds:
             self.label_kind[side] = kinds.pop()
         ids = np.full(len(vals), -1, dtype=np.int64)
+        spelled = self.spellings.setdefault(side, {})
         for u, k in cls.items():
             if k in ("str", "int"):
                 s = normalize_label(vals[u], side)
                 ids[u] = self.labels.setdefault(str(s), len(self.labels))
+                if k == "str":
+                    spelled.setdefault(s, set()).add(str(vals[u]))
         return ids
 
     def _outcomes(self, vals: list[Any], codes: Codes, ia: Codes, ib: Codes,
@@ -763,7 +768,10 @@ class Tally:
         if len(items) < 2:
             raise VotesError(f"need at least two items to compare; got {len(items)}: {items}")
         check_label_set(
-            items, name=f"columns {names['a']!r} and {names['b']!r}", stacklevel=4
+            items, name=f"columns {names['a']!r} and {names['b']!r}", stacklevel=4,
+            merged=merged_spellings(*(
+                {lab: sorted(raw) for lab, raw in sp.items()} for sp in self.spellings.values()
+            )),
         )
         pos = {s: k for k, s in enumerate(items)}
         remap = np.array([pos.get(s, -1) for s in label_of.tolist()], dtype=np.intp)
