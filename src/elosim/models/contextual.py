@@ -344,20 +344,10 @@ class CoefficientsResult(DisplayMethods):
         return df
 
     def summary(self) -> str:
-        """Fixed-width text table."""
-        lines = [
-            "Feature coefficients (log-odds of side A winning per unit of the feature)",
-            f"  {self._note()}",
-            f"  {'feature':<20} {'estimate':>10} {'SE':>9} {'ci_low':>10} {'ci_high':>10} "
-            f"{'z':>7} {'p':>9} {'elo':>8}",
-        ]
-        for r in range(len(self.features)):
-            lines.append(
-                f"  {self.features[r][:20]:<20} {self.estimate[r]:>10.4f} "
-                f"{self.standard_error[r]:>9.4f} {self.ci_low[r]:>10.4f} {self.ci_high[r]:>10.4f} "
-                f"{self.statistic[r]:>7.2f} {self.pvalue[r]:>9.3g} {self.elo[r]:>8.1f}"
-            )
-        return "\n".join(lines)
+        """Fixed-width text of the standard table (:func:`elosim.report.result_text`):
+        estimates, standard errors, intervals, z, p and the coefficients in rating points."""
+        out: str = hooks.call("result_text", self)
+        return out
 
     def __str__(self) -> str:
         return self.summary()

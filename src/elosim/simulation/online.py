@@ -473,26 +473,11 @@ class EloBTComparison(DisplayMethods):
         return df
 
     def summary(self) -> str:
-        """Fixed-width text table of :meth:`metrics`."""
-        m = self.metrics()
-        head = (
-            f"Online Elo vs Bradley-Terry: {len(self.items)} items, {self.n_votes:,} votes, "
-            f"{self.n_orderings} ordering(s) per K (ratings centred)"
-        )
-        cols = (
-            f"{'method':<14}{'k':>6}{'rmse':>9}{'max err':>9}{'spread':>8}{'rank r':>8}"
-            f"{'order SD':>10}"
-        )
-        lines = [head, "=" * len(cols), cols, "-" * len(cols)]
-        for i in range(len(m["method"])):
-            kk = m["k"][i]
-            ks = "" if math.isnan(kk) else f"{kk:g}"
-            lines.append(
-                f"{m['method'][i]:<14}{ks:>6}{m['rmse'][i]:>9.2f}{m['max_abs_error'][i]:>9.2f}"
-                f"{m['spread_ratio'][i]:>8.3f}{m['rank_correlation'][i]:>8.3f}"
-                f"{m['mean_ordering_sd'][i]:>10.2f}"
-            )
-        return "\n".join(lines)
+        """Fixed-width text of :meth:`metrics` (:func:`elosim.report.result_text`)."""
+        from .._core import hooks
+
+        out: str = hooks.call("result_text", self)
+        return out
 
     def __repr__(self) -> str:
         return (
