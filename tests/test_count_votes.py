@@ -230,3 +230,67 @@ def test_label_warnings_match_votes(spellings: list[str], match: str, tmp_path: 
             counts = elosim.count_votes(source)
         assert [str(w.message) for w in got] == [str(w.message) for w in ref]
         assert counts.equals(votes.counts)
+
+
+
+
+@pytest.mark.parametrize(
+    "case", ["shared", "copies", "copies-all", "missing", "mixed-types", "strided"]
+)
+def test_object_columns_encode_by_address_like_by_value(case: str) -> None:
+    # object columns whose rows share string objects are factorised by address, then by
+    # value over the few distinct objects: the codes must mean exactly the rows' values
+    from elosim.data import tally
+    from elosim.data.tally import encode_column
+
+    rng = np.random.default_rng(4)
+    labels = [f"model-{i}" for i in range(30)]
+    col = np.array(labels, dtype=object)[rng.integers(0, 30, 50_000)]
+    if case == "copies":  # equal strings held by different objects
+        col[::200] = ["".join(list(str(x))) for x in col[::200]]
+    elif case == "copies-all":  # one object per row: values are hashed instead
+        col[:] = ["".join(list(str(x))) for x in col]
+    elif case == "missing":
+        col[::11] = None
+        col[5::13] = float("nan")
+    elif case == "mixed-types":
+        col[::17] = 3
+        col[1::19] = "3"
+    elif case == "strided":
+        col = np.repeat(col, 2)[::2]
+    series = pd.Series(col, dtype=object)
+    assert (tally._shared_object_codes(series, pd.factorize) is None) == (case == "copies-all")
+    codes, values = encode_column(series)
+    got = [values[c] for c in codes.tolist()]
+    want = col.tolist()
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        if isinstance(w, float) and np.isnan(w):
+            assert isinstance(g, float)
+            assert np.isnan(g)
+        else:
+            assert type(g) is type(w)
+            assert g == w
+    # distinct values are distinct codes
+    assert len(values) == len({(type(v).__name__, "nan" if v != v else v) for v in want})
+
+
+def test_object_frames_count_and_fail_like_votes() -> None:
+    rng = np.random.default_rng(5)
+    labels = np.array([f"m{i}" for i in range(20)], dtype=object)
+    a = rng.integers(0, 20, 30_000)
+    b = (a + rng.integers(1, 20, a.size)) % 20
+    df = pd.DataFrame({"model_a": labels[a], "model_b": labels[b],
+                       "winner": np.array(["model_a", "model_b", "tie"], dtype=object)[
+                           rng.integers(0, 3, a.size)]}, dtype=object)
+    assert elosim.count_votes(df).equals(elosim.Votes.from_frame(df).counts)
+    bad = df.copy()
+    bad.loc[[10, 20_000], "model_b"] = None
+    with pytest.raises(elosim.VotesError) as ref:
+        elosim.Votes.from_frame(bad)
+    with pytest.raises(elosim.VotesError) as got:
+        elosim.count_votes(bad)
+    assert "10" in str(got.value)
+    assert "20000" in str(got.value).replace(",", "")
+    assert "missing" in str(ref.value)
+    assert "missing" in str(got.value)

@@ -19,9 +19,11 @@ groups of all batches are merged into a :class:`Tally`, whose memory is O(cells)
 
 from __future__ import annotations
 
+import ctypes
 import math
 import numbers
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -104,6 +106,41 @@ def _hash_key(v: Any) -> Any:
     return (type(v).__name__, v)
 
 
+class _Addresses:
+    """The object pointers of an object array, seen as integers (CPython, no copy)."""
+
+    def __init__(self, arr: NDArray[Any]) -> None:
+        self.__array_interface__ = {
+            "shape": arr.shape, "typestr": np.dtype(np.intp).str,
+            "data": (arr.ctypes.data, True), "version": 3,
+        }
+
+
+def _shared_object_codes(col: Any, factorize: Callable[..., Any]) -> tuple[Codes, list[Any]] | None:
+    """Codes of an object column whose rows share a few string objects, or ``None``.
+
+    Columns read by pandas' CSV parser (or built by indexing a list of labels) hold one
+    Python object per distinct label, shared by every row that has it: factorising the
+    object *addresses* (integers) and then the few distinct objects by value gives the
+    same codes as hashing every row's value, several times faster. Columns with (nearly)
+    one object per row return ``None`` (the caller hashes values instead).
+    """
+    if sys.implementation.name != "cpython":  # pragma: no cover - addresses are CPython's
+        return None
+    arr = np.ascontiguousarray(np.asarray(col, dtype=object))
+    if arr.ndim != 1 or arr.size < 10_000:
+        return None
+    codes, addresses = factorize(np.asarray(_Addresses(arr)))
+    if len(addresses) > max(1_000, arr.size // 100):
+        return None
+    # ``arr`` holds a reference to every object while they are fetched
+    objects = [ctypes.cast(int(p), ctypes.py_object).value for p in addresses]
+    try:
+        return _unify([(np.asarray(codes, dtype=np.int64), objects)])
+    except TypeError:  # unhashable values: the caller's path reports them
+        return None
+
+
 def encode_column(col: Any) -> tuple[Codes, list[Any]]:
     """Integer codes of a column's rows and its distinct values (as Python objects).
 
@@ -135,6 +172,10 @@ def encode_column(col: Any) -> tuple[Codes, list[Any]]:
         lst = np.asarray(col, dtype=object).tolist()
         return _unify([(np.arange(len(lst), dtype=np.int64), lst)])
     values_in = col if hasattr(col, "dtype") else np.asarray(col, dtype=object)
+    if values_in.dtype == object:
+        shared = _shared_object_codes(values_in, pd.factorize)
+        if shared is not None:
+            return shared
     codes_pd, uniq_pd = pd.factorize(values_in, use_na_sentinel=False)
     return np.asarray(codes_pd, dtype=np.int64), list(np.asarray(uniq_pd, dtype=object).tolist())
 
