@@ -16,6 +16,7 @@ import pytest
 
 import elosim
 from elosim.models import firth
+from elosim.models.solvers import Likelihood
 
 ITEMS = ["a", "b", "c", "d"]
 # (a, b, outcome) per vote: "a" wins every vote, so the MLE does not exist
@@ -49,9 +50,8 @@ def test_two_items_match_the_binomial_closed_form(wins, n):
 
 
 def test_solver_doctest_case_reaches_the_adjusted_score_zero():
-    out = firth.firth_newton(
-        "half", np.array([0]), np.array([1]), 2, np.array([[4.0, 1.0, 0.0]]), np.zeros(2)
-    )
+    two = Likelihood("half", np.array([0]), np.array([1]), 2, np.array([[4.0, 1.0, 0.0]]))
+    out = firth.firth_newton(two, np.zeros(2))
     assert out.converged
     assert np.max(np.abs(out.grad)) < 1e-9
 

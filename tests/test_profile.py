@@ -17,6 +17,7 @@ from scipy import special, stats
 
 import elosim
 from elosim.inference import profile
+from elosim.models.solvers import Likelihood
 
 K = 5
 ITEMS = [f"m{i}" for i in range(K)]
@@ -259,7 +260,7 @@ def _coverage(n_sparse, tie_rate, model, reps, seed):
         pi, pj, table, truth = _sparse_arena(rng, n_sparse, tie_rate, model)
         th0 = np.zeros(k + int(model != "half"))
         prof = profile.contrast_profile(
-            model, pi, pj, k, table, th0, contrast, n_votes=int(table.sum()),
+            Likelihood(model, pi, pj, k, table), th0, contrast, n_votes=int(table.sum()),
             quasi=model == "half" and table[:, 2].sum() > 0,
         )
         hits += prof.bound(0.95, -1.0) <= truth <= prof.bound(0.95, 1.0)

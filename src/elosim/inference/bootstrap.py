@@ -786,16 +786,12 @@ def _bias_correction(dist: Array, est: Array) -> Array:
 
 
 def _problem(fit: BradleyTerryResult) -> BatchProblem | SparseBatchProblem:
-    c = fit.votes.counts
+    prior = fit.prior_strength * weight_unit(fit.votes.counts)
     if sparse.issparse(fit._info):
         return SparseBatchProblem(
-            fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta,
-            fit._information_solver(), fit.prior_strength * weight_unit(c), c.table(),
+            fit._likelihood(), fit._theta, fit._information_solver(), prior
         )
-    return BatchProblem(
-        fit.ties, c.pair_i, c.pair_j, fit.n_items, fit._theta, fit._info,
-        fit.prior_strength * weight_unit(c), c.table(), fit._bread(),
-    )
+    return BatchProblem(fit._likelihood(), fit._theta, fit._info, prior, fit._bread())
 
 
 def _compute(

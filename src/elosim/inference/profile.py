@@ -55,11 +55,7 @@ MAX_SPAN = 50.0
 
 
 def constrained_maximum(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
+    likelihood: solvers.Likelihood,
     theta0: Array,
     contrast: Array | None = None,
     value: float = 0.0,
@@ -75,22 +71,15 @@ def constrained_maximum(
     the log-likelihood is then within about as much of its supremum. A tiny ridge keeps
     the Newton system solvable when the information vanishes along the divergence.
     """
-    k = n_items
-    has_tau = model != "half"
-    m = k + int(has_tau)
+    k = likelihood.n_items
+    m = likelihood.n_params
     theta = np.asarray(theta0, dtype=np.float64).copy()
     cvec: Array | None = None
     if contrast is not None:
         cvec = np.zeros(m)
         cvec[:k] = contrast
         theta += (value - float(cvec @ theta)) * cvec / float(cvec @ cvec)
-    scale = float(table.sum()) or 1.0  # relative tolerance: any unit of weights
-
-    def evaluate(th: Array) -> tuple[float, Array, Array]:
-        lam = th[:k]
-        tau = float(th[k]) if has_tau else 0.0
-        terms = solvers.pair_terms(model, table, lam[pair_i] - lam[pair_j], tau)
-        return solvers.assemble(model, pair_i, pair_j, k, terms, 0.0, lam)
+    scale = float(likelihood.table.sum()) or 1.0  # relative tolerance: any unit of weights
 
     def direction(evaluation: solvers.Evaluation) -> Array | None:
         _, g, info = evaluation
@@ -113,25 +102,22 @@ def constrained_maximum(
         return np.asarray(step, dtype=np.float64)
 
     run = damped_newton(
-        evaluate, theta, direction=direction, converged=lambda e: False, max_iter=max_iter
+        likelihood.evaluate, theta, direction=direction, converged=lambda e: False,
+        max_iter=max_iter,
     )
     return float(run.evaluation[0]), run.theta
 
 
 def pearson_dispersion(
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
-    lam: Array,
-    n_votes: int,
+    likelihood: solvers.Likelihood, lam: Array, n_votes: int
 ) -> tuple[float, int]:
     """Pearson dispersion ``X^2 / (n - (K - 1))`` of the half-win binomial quasi-likelihood.
 
     ``X^2 = sum_v w_v (y_v - p_v)^2 / (p_v (1 - p_v))`` with ``y = 1, 0, 1/2`` for a win,
     loss or tie (McCullagh & Nelder 1989, section 9.2.4). Returns ``(phi, df)``.
     """
-    p = 1.0 / (1.0 + np.exp(-(lam[pair_i] - lam[pair_j])))
+    table, n_items = likelihood.table, likelihood.n_items
+    p = 1.0 / (1.0 + np.exp(-(lam[likelihood.pair_i] - lam[likelihood.pair_j])))
     v = p * (1.0 - p)
     y = np.array([1.0, 0.0, 0.5])
     r2 = (y[None, :] - p[:, None]) ** 2
@@ -160,11 +146,7 @@ class ContrastProfile:
     ``chi2(1)``, or to ``F(1, df)`` when a dispersion is estimated (``df`` not None).
     """
 
-    model: str
-    pair_i: NDArray[np.intp]
-    pair_j: NDArray[np.intp]
-    n_items: int
-    table: Array
+    likelihood: solvers.Likelihood
     contrast: Array
     loglik_sup: float
     theta_sup: Array
@@ -178,7 +160,7 @@ class ContrastProfile:
     @property
     def estimate(self) -> float:
         """The contrast at the (possibly divergent) maximum of the likelihood."""
-        return float(self.contrast @ self.theta_sup[: self.n_items])
+        return float(self.contrast @ self.theta_sup[: self.likelihood.n_items])
 
     def deviance(self, value: float) -> float:
         """The profile (quasi-)deviance at ``contrast @ lam = value`` (memoised)."""
@@ -189,8 +171,7 @@ class ContrastProfile:
             self._cache[self.estimate] = self.theta_sup
         near = min(self._cache, key=lambda x: abs(x - value))
         ll, th = constrained_maximum(
-            self.model, self.pair_i, self.pair_j, self.n_items, self.table,
-            self._cache[near], self.contrast, value, tol=self.tol,
+            self.likelihood, self._cache[near], self.contrast, value, tol=self.tol
         )
         self._cache[value] = th
         dev = max(2.0 * (self.loglik_sup - ll), 0.0) / self.dispersion
@@ -248,11 +229,7 @@ class ContrastProfile:
 
 
 def contrast_profile(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
+    likelihood: solvers.Likelihood,
     theta0: Array,
     contrast: Array,
     *,
@@ -264,26 +241,21 @@ def contrast_profile(
 
     ``quasi=True`` (half-win model with ties in the data) estimates the Pearson dispersion.
     """
-    ll, th = constrained_maximum(model, pair_i, pair_j, n_items, table, theta0, tol=tol)
+    ll, th = constrained_maximum(likelihood, theta0, tol=tol)
+    k = likelihood.n_items
     disp, df = 1.0, None
     if quasi:
-        disp, df_ = pearson_dispersion(pair_i, pair_j, n_items, table, th[:n_items], n_votes)
+        disp, df_ = pearson_dispersion(likelihood, th[:k], n_votes)
         df = df_
     cvec = np.asarray(contrast, dtype=np.float64)
     # the Wald standard error at the supremum scales the first step of the bound search
-    k = n_items
-    tau = float(th[k]) if model != "half" else 0.0
-    terms = solvers.pair_terms(model, table, th[:k][pair_i] - th[:k][pair_j], tau, loglik=False)
-    _, _, info = solvers.assemble(model, pair_i, pair_j, k, terms, 0.0, th[:k])
+    _, _, info = likelihood.assemble(likelihood.terms(th, loglik=False), 0.0, th[:k])
     full = np.zeros(info.shape[0])
     full[:k] = cvec
     with np.errstate(all="ignore"):
         var = float(full @ solvers.solve_info(info, full, k, False))
     se = math.sqrt(var) if math.isfinite(var) and var > 0 else 1.0
-    return ContrastProfile(
-        model, pair_i, pair_j, n_items, table, cvec, ll, th, disp, df, tol,
-        step=se * math.sqrt(disp),
-    )
+    return ContrastProfile(likelihood, cvec, ll, th, disp, df, tol, step=se * math.sqrt(disp))
 
 
 # ---------------------------------------------------------------------------- on a fit
@@ -303,11 +275,10 @@ def _profile(fit: Any, contrast: Array, key: str) -> ContrastProfile:
             "intervals and tests at this scale"
         )
     if name not in cache:
-        c = fit.votes.counts
-        table = c.table()
+        likelihood = fit._likelihood()
         cache[name] = contrast_profile(
-            fit.ties, c.pair_i, c.pair_j, fit.n_items, table, np.asarray(fit._theta),
-            contrast, n_votes=c.n_votes, quasi=fit.ties == "half" and table[:, 2].sum() > 0,
+            likelihood, np.asarray(fit._theta), contrast, n_votes=fit.votes.counts.n_votes,
+            quasi=fit.ties == "half" and likelihood.table[:, 2].sum() > 0,
         )
     out: ContrastProfile = cache[name]
     return out

@@ -22,40 +22,47 @@ DENSE_NEWTON_BUDGET = 256 * 2**20
 
 
 class BatchProblem:
-    """The fixed parts of a batch fit: pairs, tie model, prior and the starting point."""
+    """The fixed parts of a batch fit: pairs, tie model, prior and the starting point.
+
+    Parameters
+    ----------
+    likelihood : Likelihood
+        The tie model and pairs, with the point estimate's counts.
+    theta_hat : ndarray
+        The point estimate, where every replicate starts.
+    info_hat : ndarray
+        The information at ``theta_hat``; its pseudo-inverse (or ``h0_inv`` when given)
+        makes the fixed-Hessian steps.
+    prior_strength : float
+        Ridge on the log-strengths (0: none).
+    h0_inv : ndarray, optional
+        ``info_hat``'s pseudo-inverse, when already at hand.
+    """
 
     def __init__(
         self,
-        model: str,
-        pair_i: NDArray[np.intp],
-        pair_j: NDArray[np.intp],
-        n_items: int,
+        likelihood: solvers.Likelihood,
         theta_hat: Array,
         info_hat: Array,
         prior_strength: float,
-        table_hat: Array,
         h0_inv: Array | None = None,
     ) -> None:
-        self._setup(model, pair_i, pair_j, n_items, theta_hat, prior_strength, table_hat)
+        self._setup(likelihood, theta_hat, prior_strength)
         self.h0_inv = (
-            solvers.pseudo_inverse(info_hat, n_items, self.regular) if h0_inv is None else h0_inv
+            solvers.pseudo_inverse(info_hat, self.k, self.regular) if h0_inv is None else h0_inv
         )
 
     def _setup(
-        self,
-        model: str,
-        pair_i: NDArray[np.intp],
-        pair_j: NDArray[np.intp],
-        n_items: int,
-        theta_hat: Array,
-        prior_strength: float,
-        table_hat: Array,
+        self, likelihood: solvers.Likelihood, theta_hat: Array, prior_strength: float
     ) -> None:
-        self.model = model
-        self.pair_i = pair_i
-        self.pair_j = pair_j
-        self.k = n_items
-        self.m = n_items + int(model != "half")
+        """The parts shared with the sparse subclass: ``likelihood`` holds the point
+        estimate's counts (``table_hat``)."""
+        self.likelihood = likelihood
+        self.model = likelihood.model
+        self.pair_i = pair_i = likelihood.pair_i
+        self.pair_j = pair_j = likelihood.pair_j
+        self.k = likelihood.n_items
+        self.m = likelihood.n_params
         self.theta_hat = theta_hat
         self.prior = prior_strength
         self.regular = prior_strength > 0
@@ -64,11 +71,11 @@ class BatchProblem:
         rows = np.concatenate([pair_i, pair_j])
         # K x P incidence: column p is e_i - e_j (and |.| for per-item totals)
         self.incidence = sparse.csr_matrix(
-            (np.concatenate([np.ones(p), -np.ones(p)]), (rows, cols)), shape=(n_items, p)
+            (np.concatenate([np.ones(p), -np.ones(p)]), (rows, cols)), shape=(self.k, p)
         )
         self.abs_incidence = abs(self.incidence)
         self.incidence_t = self.incidence.T.tocsr()  # P x K: row p is e_i - e_j
-        self.n_hat = self.scatter_abs(table_hat.sum(axis=1)[None, :])[0]
+        self.n_hat = self.scatter_abs(likelihood.table.sum(axis=1)[None, :])[0]
 
     def fixed_step(self, rhs: Array) -> Array:
         """``rhs @ H0^+`` for rows of gradients (R, m): the fixed-Hessian step."""

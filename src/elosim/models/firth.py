@@ -83,27 +83,15 @@ def _information_slopes(
     return slope(h, 0.0), slope(0.0, h)
 
 
-def _information(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    terms: tuple[Array, Array, Array],
-) -> Array:
+def _information(likelihood: solvers.Likelihood, terms: tuple[Array, Array, Array]) -> Array:
+    """The matrix of per-pair information terms ``(e_dd, e_dt, e_tt)`` in ``theta``."""
     z = np.zeros_like(terms[0])
     pt = solvers.PairTerms(z, z, z, terms[0], terms[1], terms[2])
-    _, _, info = solvers.assemble(model, pair_i, pair_j, n_items, pt, 0.0, np.zeros(n_items))
+    _, _, info = likelihood.assemble(pt, 0.0, np.zeros(likelihood.n_items))
     return info
 
 
-def penalized_loglik(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
-    theta: Array,
-) -> tuple[float, Array, Array]:
+def penalized_loglik(likelihood: solvers.Likelihood, theta: Array) -> solvers.Evaluation:
     """Penalised log-likelihood ``l + 1/2 log det I``, adjusted score and expected information.
 
     The log-determinant is that of the information restricted to sum-to-zero
@@ -111,17 +99,14 @@ def penalized_loglik(
     all-ones vector on the ratings: it differs from the determinant of the information
     with one reference item dropped (brglm's design) by a constant only.
     """
-    k = n_items
+    model, pair_i, pair_j = likelihood.model, likelihood.pair_i, likelihood.pair_j
+    k = likelihood.n_items
     has_tau = model != "half"
-    lam = theta[:k]
-    tau = float(theta[k]) if has_tau else 0.0
-    d = lam[pair_i] - lam[pair_j]
-    n = table.sum(axis=-1)
-    ll, grad, _ = solvers.assemble(
-        model, pair_i, pair_j, k, solvers.pair_terms(model, table, d, tau), 0.0, lam
-    )
+    d, tau = likelihood.predictor(theta)
+    n = likelihood.table.sum(axis=-1)
+    ll, grad = likelihood.score(likelihood.terms(theta), 0.0, theta[:k])
     e = expected_information_terms(model, n, d, tau)
-    info = _information(model, pair_i, pair_j, k, e)
+    info = _information(likelihood, e)
     a = info.copy()
     # level term c u u^T with c in the units of the information but constant in theta (so
     # log det changes by the constant log c only): any unit of weights works
@@ -152,15 +137,7 @@ def penalized_loglik(
 
 
 def firth_newton(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
-    theta0: Array,
-    *,
-    tol: float = 1e-10,
-    max_iter: int = 200,
+    likelihood: solvers.Likelihood, theta0: Array, *, tol: float = 1e-10, max_iter: int = 200
 ) -> solvers.SolverOutput:
     """Maximise the Jeffreys-penalised likelihood by quasi-Fisher scoring.
 
@@ -175,14 +152,15 @@ def firth_newton(
 
     >>> import numpy as np
     >>> from elosim.models.firth import firth_newton
-    >>> out = firth_newton("half", np.array([0]), np.array([1]), 2,
-    ...                    np.array([[4.0, 1.0, 0.0]]), np.zeros(2))
+    >>> from elosim.models.solvers import Likelihood
+    >>> two = Likelihood("half", np.array([0]), np.array([1]), 2, np.array([[4.0, 1.0, 0.0]]))
+    >>> out = firth_newton(two, np.zeros(2))
     >>> d = out.theta[0] - out.theta[1]
     >>> round(float(1 / (1 + np.exp(-d))), 10)
     0.75
     """
-    k = n_items
-    scale = float(table.sum()) or 1.0  # relative: any unit of weights
+    k = likelihood.n_items
+    scale = float(likelihood.table.sum()) or 1.0  # relative: any unit of weights
 
     def converged(evaluation: solvers.Evaluation) -> bool:
         f, g, _ = evaluation
@@ -193,7 +171,7 @@ def firth_newton(
         return solvers.newton_step(info, g, k, False) if np.isfinite(f) else None
 
     run = damped_newton(
-        lambda th: penalized_loglik(model, pair_i, pair_j, k, table, th), theta0,
+        lambda th: penalized_loglik(likelihood, th), theta0,
         direction=direction, converged=converged, max_iter=max_iter,
     )
     return solvers.SolverOutput.from_run(run)

@@ -399,6 +399,20 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         """
         return bool(sparse.issparse(self._info)) and self.n_items > DENSE_COVARIANCE_MAX_ITEMS
 
+    def _likelihood(self) -> solvers.Likelihood:
+        """The likelihood of the fit's tie model on its vote counts (cached)."""
+        if "likelihood" not in self._cache:
+            c = self.votes.counts
+            self._cache["likelihood"] = solvers.Likelihood(
+                self.ties, c.pair_i, c.pair_j, self.n_items, c.table()
+            )
+        out: solvers.Likelihood = self._cache["likelihood"]
+        return out
+
+    def _tie_parameter(self) -> float:
+        """The internal tie parameter ``tau`` at the estimate (0 for ``ties="half"``)."""
+        return float(self._theta[self.n_items]) if self.ties != "half" else 0.0
+
     def _information_solver(self) -> InformationSolver:
         """The sparse information's solver (factorised or preconditioned once; cached)."""
         if "solver" not in self._cache:
@@ -423,10 +437,7 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         """
         c = self.votes.counts
         k = self.n_items
-        lam = self._theta[:k]
-        tau = float(self._theta[k]) if self.ties != "half" else 0.0
-        d = lam[c.pair_i] - lam[c.pair_j]
-        a, cc, _ = solvers.outcome_scores(self.ties, d, tau)
+        a, cc, _ = solvers.outcome_scores(self.ties, *self._likelihood().predictor(self._theta))
         w_theta = np.zeros((contrasts.shape[0], self._theta.size))
         w_theta[:, :k] = self.elo_factor * self.normalization.contrast(contrasts)
         proj = self._solve_information(w_theta.T).T
@@ -457,16 +468,15 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         """The sandwich's meat (dense, or a sparse matrix with ``as_sparse``)."""
         c = self.votes.counts
         k = self.n_items
-        lam = self._theta[:k]
-        tau = float(self._theta[k]) if self.ties != "half" else 0.0
-        d = lam[c.pair_i] - lam[c.pair_j]
+        likelihood = self._likelihood()
+        d, tau = likelihood.predictor(self._theta)
         a, cc, _ = solvers.outcome_scores(self.ties, d, tau)
-        m = k + int(self.ties != "half")
+        m = likelihood.n_params
         if kind == "sandwich":
             terms = solvers.meat_terms(self.ties, c.table(power=2), d, tau)
             if as_sparse:
-                return information_matrix(self.ties, c.pair_i, c.pair_j, k, terms, 0.0)
-            _, _, meat = solvers.assemble(self.ties, c.pair_i, c.pair_j, k, terms, 0.0, lam)
+                return information_matrix(likelihood, terms, 0.0)
+            _, _, meat = likelihood.assemble(terms, 0.0, self._theta[:k])
             return meat
         # cluster-robust: sum the per-vote scores within clusters (votes of a cell share
         # their score, so cluster sums are the (cluster x cell) counts times the cell scores)
@@ -558,10 +568,9 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         if "dispersion" not in self._cache:
             phi = 1.0
             if self.ties == "half":
-                c = self.votes.counts
-                lam = self._theta[: self.n_items]
-                d = lam[c.pair_i] - lam[c.pair_j]
-                phi = pearson_dispersion(c.table(), d, self.n_items)
+                likelihood = self._likelihood()
+                d, _ = likelihood.predictor(self._theta)
+                phi = pearson_dispersion(likelihood.table, d, self.n_items)
             self._cache["dispersion"] = phi
         return float(self._cache["dispersion"])
 
@@ -633,9 +642,8 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         under a tie model it is the probability of a *win* (ties excluded). Without
         arguments, the K x K matrix of these probabilities.
         """
-        k = self.n_items
-        lam = self._theta[:k]
-        tau = float(self._theta[k]) if self.ties != "half" else 0.0
+        lam = self._theta[: self.n_items]
+        tau = self._tie_parameter()
         if a is None and b is None:
             d = lam[:, None] - lam[None, :]
             _, _, prob = solvers.outcome_scores(self.ties, d, tau)
@@ -650,10 +658,9 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
 
     def outcome_probabilities(self, a: str | int, b: str | int) -> tuple[float, float, float]:
         """``(P(a wins), P(b wins), P(tie))`` for one vote under the fitted model."""
-        k = self.n_items
         ia, ib = self.index(a, "a"), self.index(b, "b")
-        lam = self._theta[:k]
-        tau = float(self._theta[k]) if self.ties != "half" else 0.0
+        lam = self._theta[: self.n_items]
+        tau = self._tie_parameter()
         _, _, prob = solvers.outcome_scores(self.ties, np.array(lam[ia] - lam[ib]), tau)
         return float(prob[0]), float(prob[1]), float(prob[2])
 
@@ -664,16 +671,13 @@ class BradleyTerryResult(InferenceMethods, DisplayMethods):
         ``ties="half"`` and ``ties="davidson"`` (their score equations); Rao-Kupper's score
         equations weight outcomes differently, so there they differ slightly.
         """
-        c = self.votes.counts
+        likelihood = self._likelihood()
         k = self.n_items
-        lam = self._theta[:k]
-        tau = float(self._theta[k]) if self.ties != "half" else 0.0
-        d = lam[c.pair_i] - lam[c.pair_j]
-        _, _, prob = solvers.outcome_scores(self.ties, d, tau)
-        n = c.table().sum(axis=1)
+        _, _, prob = solvers.outcome_scores(self.ties, *likelihood.predictor(self._theta))
+        n = likelihood.table.sum(axis=1)
         pts_i = n * (prob[:, 0] + 0.5 * prob[:, 2])
         pts_j = n * (prob[:, 1] + 0.5 * prob[:, 2])
-        out = np.bincount(c.pair_i, pts_i, k) + np.bincount(c.pair_j, pts_j, k)
+        out = np.bincount(likelihood.pair_i, pts_i, k) + np.bincount(likelihood.pair_j, pts_j, k)
         return np.asarray(out, dtype=np.float64)
 
     def observed_wins(self) -> Array:
@@ -1012,16 +1016,13 @@ def bradley_terry(
             max_iter=max_iter or 100_000, variant=method,
         )
         theta0 = lam
+    likelihood = solvers.Likelihood(ties, counts.pair_i, counts.pair_j, k, table)
     if bias_reduction is not None:
-        out = firth.firth_newton(
-            ties, counts.pair_i, counts.pair_j, k, table, theta0, tol=tol,
-            max_iter=max_iter or 200,
-        )
+        out = firth.firth_newton(likelihood, theta0, tol=tol, max_iter=max_iter or 200)
     else:
         newton = newton_sparse if use_sparse else solvers.newton
         out = newton(
-            ties, counts.pair_i, counts.pair_j, k, table, theta0,
-            prior_strength=ps * weight_unit(counts), tol=tol,
+            likelihood, theta0, prior_strength=ps * weight_unit(counts), tol=tol,
             max_iter=(max_iter or 200) if method in ("newton", "sparse") else 0,
         )
     if not out.converged:
@@ -1038,7 +1039,7 @@ def bradley_terry(
     factor = elo_factor(scale, base)
     ratings = norm_.apply(lam, factor)
     tie_par = tie_se = None
-    cache: dict[str, Any] = {}
+    cache: dict[str, Any] = {"likelihood": likelihood}
     if ties != "half":
         regular = ps > 0
         if use_sparse:

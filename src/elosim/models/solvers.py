@@ -17,7 +17,7 @@ Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (colu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,8 @@ from .newton import NewtonRun, damped_newton
 Array = NDArray[np.float64]
 
 TIE_MODELS = ("half", "davidson", "rao-kupper")
+#: Objective (log-likelihood), gradient and information at a point.
+Evaluation = tuple[float, Array, Array]
 
 
 @dataclass
@@ -160,39 +162,95 @@ def _xlogy(x: Array, logy: Array) -> Array:
     return out
 
 
-def assemble(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    terms: PairTerms,
-    prior_strength: float,
-    lam: Array,
-) -> tuple[float, Array, Array]:
-    """Total log-likelihood (with prior), gradient and information matrix in ``theta``."""
-    k = n_items
-    has_tau = model != "half"
-    m = k + int(has_tau)
-    ll = float(terms.loglik.sum())
-    grad = np.zeros(m)
-    grad[:k] = np.bincount(pair_i, terms.g_d, k) - np.bincount(pair_j, terms.g_d, k)
-    info = np.zeros((m, m))
-    hd = terms.h_dd
-    diag = np.bincount(pair_i, hd, k) + np.bincount(pair_j, hd, k)
-    info[pair_i, pair_j] -= hd
-    info[pair_j, pair_i] -= hd
-    info[np.arange(k), np.arange(k)] += diag
-    if has_tau:
-        grad[k] = terms.g_t.sum()
-        col = np.bincount(pair_i, terms.h_dt, k) - np.bincount(pair_j, terms.h_dt, k)
-        info[:k, k] = col
-        info[k, :k] = col
-        info[k, k] = terms.h_tt.sum()
-    if prior_strength > 0:
-        ll -= 0.5 * prior_strength * float(lam @ lam)
-        grad[:k] -= prior_strength * lam
-        info[np.arange(k), np.arange(k)] += prior_strength
-    return ll, grad, info
+@dataclass(frozen=True, eq=False)
+class Likelihood:
+    """A tie model's log-likelihood on the counts of the compared pairs: what solvers fit.
+
+    Attributes
+    ----------
+    model : str
+        The tie model, one of :data:`TIE_MODELS`.
+    pair_i, pair_j : ndarray of int, shape (P,)
+        The items of each compared pair.
+    n_items : int
+        ``K``.
+    table : ndarray, shape (P, 3)
+        Weighted counts per pair: ``pair_i`` won, ``pair_j`` won, tie.
+
+    Parameters ``theta`` are the natural log-strengths (``K``), then ``tau`` for the tie
+    models.
+    """
+
+    model: str
+    pair_i: NDArray[np.intp]
+    pair_j: NDArray[np.intp]
+    n_items: int
+    table: Array
+
+    @property
+    def n_params(self) -> int:
+        """``K``, plus one for the tie parameter of the tie models."""
+        return self.n_items + int(self.model != "half")
+
+    def with_table(self, table: Array) -> Likelihood:
+        """The same model and pairs with other counts (e.g. a bootstrap replicate's)."""
+        return replace(self, table=table)
+
+    def predictor(self, theta: Array) -> tuple[Array, float]:
+        """``d = lam_i - lam_j`` per pair and the tie parameter (0 for ``"half"``) at ``theta``."""
+        k = self.n_items
+        lam = theta[:k]
+        return lam[self.pair_i] - lam[self.pair_j], float(theta[k]) if self.model != "half" else 0.0
+
+    def terms(self, theta: Array, *, loglik: bool = True) -> PairTerms:
+        """:func:`pair_terms` of the counts at ``theta``."""
+        d, tau = self.predictor(theta)
+        return pair_terms(self.model, self.table, d, tau, loglik=loglik)
+
+    def evaluate(self, theta: Array, prior_strength: float = 0.0) -> Evaluation:
+        """Log-likelihood (with prior), gradient and observed information at ``theta``."""
+        return self.assemble(self.terms(theta), prior_strength, theta[: self.n_items])
+
+    def score(self, terms: PairTerms, prior_strength: float, lam: Array) -> tuple[float, Array]:
+        """Log-likelihood (less the prior ``prior_strength / 2 * |lam|^2``) and gradient
+        from the per-pair terms of :meth:`terms`."""
+        pair_i, pair_j = self.pair_i, self.pair_j
+        k = self.n_items
+        ll = float(terms.loglik.sum())
+        grad = np.zeros(self.n_params)
+        grad[:k] = np.bincount(pair_i, terms.g_d, k) - np.bincount(pair_j, terms.g_d, k)
+        if grad.size > k:
+            grad[k] = terms.g_t.sum()
+        if prior_strength > 0:
+            ll -= 0.5 * prior_strength * float(lam @ lam)
+            grad[:k] -= prior_strength * lam
+        return ll, grad
+
+    def assemble(self, terms: PairTerms, prior_strength: float, lam: Array) -> Evaluation:
+        """:meth:`score` and the matrix that the per-pair second-order terms make.
+
+        With the terms of :meth:`terms`, the observed information (plus the prior's
+        ``prior_strength`` on the rating diagonal); with other terms (the expected
+        information, the sandwich's meat) the matrix they make.
+        """
+        pair_i, pair_j = self.pair_i, self.pair_j
+        k = self.n_items
+        m = self.n_params
+        ll, grad = self.score(terms, prior_strength, lam)
+        info = np.zeros((m, m))
+        hd = terms.h_dd
+        diag = np.bincount(pair_i, hd, k) + np.bincount(pair_j, hd, k)
+        info[pair_i, pair_j] -= hd
+        info[pair_j, pair_i] -= hd
+        info[np.arange(k), np.arange(k)] += diag
+        if m > k:
+            col = np.bincount(pair_i, terms.h_dt, k) - np.bincount(pair_j, terms.h_dt, k)
+            info[:k, k] = col
+            info[k, :k] = col
+            info[k, k] = terms.h_tt.sum()
+        if prior_strength > 0:
+            info[np.arange(k), np.arange(k)] += prior_strength
+        return ll, grad, info
 
 
 def _level_projection(m: int, n_items: int) -> tuple[Array, float]:
@@ -280,9 +338,6 @@ def pseudo_inverse(info: Array, n_items: int, regular: bool) -> Array:
     return sym
 
 
-Evaluation = tuple[float, Array, Array]
-
-
 def newton_step(info: Array, grad: Array, n_items: int, regular: bool) -> Array:
     """The Newton step ``info^+ grad``, its ratings centred unless ``regular`` (a prior).
 
@@ -319,11 +374,7 @@ class SolverOutput:
 
 
 def newton(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
+    likelihood: Likelihood,
     theta0: Array,
     *,
     prior_strength: float = 0.0,
@@ -335,19 +386,11 @@ def newton(
     Converged when ``max |gradient| <= tol * total weight``: relative, so the result does
     not depend on the unit of the weights.
     """
-    k = n_items
-    scale = float(table.sum()) or 1.0
+    k = likelihood.n_items
+    scale = float(likelihood.table.sum()) or 1.0
     regular = prior_strength > 0
-
-    def evaluate(th: Array) -> Evaluation:
-        lam = th[:k]
-        d = lam[pair_i] - lam[pair_j]
-        tau = float(th[k]) if model != "half" else 0.0
-        terms = pair_terms(model, table, d, tau)
-        return assemble(model, pair_i, pair_j, k, terms, prior_strength, lam)
-
     run = damped_newton(
-        evaluate, theta0, max_iter=max_iter,
+        lambda th: likelihood.evaluate(th, prior_strength), theta0, max_iter=max_iter,
         direction=lambda e: newton_step(e[2], e[1], k, regular),
         converged=lambda e: float(np.max(np.abs(e[1]))) <= tol * scale,
     )

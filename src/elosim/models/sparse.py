@@ -37,19 +37,16 @@ CG_MAX_ITER = 400
 
 
 def information_matrix(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    terms: solvers.PairTerms,
-    prior_strength: float,
+    likelihood: solvers.Likelihood, terms: solvers.PairTerms, prior_strength: float
 ) -> sparse.csr_matrix:
     """The (observed) information matrix as a sparse ``m x m`` matrix (``m = K [+ 1]``).
 
-    The same matrix as :func:`elosim.models.solvers.assemble`, without the dense storage.
+    The same matrix as :meth:`elosim.models.solvers.Likelihood.assemble`, without the
+    dense storage.
     """
-    k = n_items
-    m = k + int(model != "half")
+    pair_i, pair_j = likelihood.pair_i, likelihood.pair_j
+    k = likelihood.n_items
+    m = likelihood.n_params
     hd = terms.h_dd
     diag = np.bincount(pair_i, hd, k) + np.bincount(pair_j, hd, k) + prior_strength
     ar = np.arange(k)
@@ -176,11 +173,7 @@ def _pcg(
 
 
 def newton_sparse(
-    model: str,
-    pair_i: NDArray[np.intp],
-    pair_j: NDArray[np.intp],
-    n_items: int,
-    table: Array,
+    likelihood: solvers.Likelihood,
     theta0: Array,
     *,
     prior_strength: float = 0.0,
@@ -193,30 +186,18 @@ def newton_sparse(
     Steps are inexact early on (conjugate-gradient tolerance tied to the gradient) and
     exact near the optimum. ``SolverOutput.info`` is a sparse matrix.
     """
-    k = n_items
-    scale = float(table.sum()) or 1.0  # relative tolerance: any unit of weights
+    k = likelihood.n_items
+    scale = float(likelihood.table.sum()) or 1.0  # relative tolerance: any unit of weights
     regular = prior_strength > 0
-    has_tau = model != "half"
 
     def evaluate(th: Array) -> tuple[float, Array, solvers.PairTerms]:
-        lam = th[:k]
-        d = lam[pair_i] - lam[pair_j]
-        tau = float(th[k]) if has_tau else 0.0
-        terms = solvers.pair_terms(model, table, d, tau)
-        ll = float(terms.loglik.sum())
-        g = np.zeros(th.size)
-        g[:k] = np.bincount(pair_i, terms.g_d, k) - np.bincount(pair_j, terms.g_d, k)
-        if has_tau:
-            g[k] = float(terms.g_t.sum())
-        if regular:
-            ll -= 0.5 * prior_strength * float(lam @ lam)
-            g[:k] -= prior_strength * lam
-        return ll, g, terms
+        terms = likelihood.terms(th)
+        return (*likelihood.score(terms, prior_strength, th[:k]), terms)
 
     def direction(evaluation: tuple[float, Array, solvers.PairTerms]) -> Array:
         nonlocal method
         _, g, terms = evaluation
-        info = information_matrix(model, pair_i, pair_j, k, terms, prior_strength)
+        info = information_matrix(likelihood, terms, prior_strength)
         solver = InformationSolver(info, k, regular, method=method)
         method = solver.method  # the choice "auto" made, kept for every step
         gnorm = float(np.max(np.abs(g)))
@@ -226,6 +207,5 @@ def newton_sparse(
         evaluate, theta0, direction=direction, max_iter=max_iter,
         converged=lambda e: float(np.max(np.abs(e[1]))) <= tol * scale,
     )
-    terms = run.evaluation[2]
-    info = information_matrix(model, pair_i, pair_j, k, terms, prior_strength)
+    info = information_matrix(likelihood, run.evaluation[2], prior_strength)
     return solvers.SolverOutput.from_run(run, info)

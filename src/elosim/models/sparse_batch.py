@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .batch import BatchProblem
+from .solvers import Likelihood
 from .sparse import InformationSolver, newton_sparse
 
 __all__ = ["SparseBatchProblem"]
@@ -27,16 +28,12 @@ class SparseBatchProblem(BatchProblem):
 
     def __init__(
         self,
-        model: str,
-        pair_i: NDArray[np.intp],
-        pair_j: NDArray[np.intp],
-        n_items: int,
+        likelihood: Likelihood,
         theta_hat: Array,
         solver: InformationSolver,
         prior_strength: float,
-        table_hat: Array,
     ) -> None:
-        self._setup(model, pair_i, pair_j, n_items, theta_hat, prior_strength, table_hat)
+        self._setup(likelihood, theta_hat, prior_strength)
         self.solver = solver
 
     def fixed_step(self, rhs: Array) -> Array:
@@ -60,8 +57,8 @@ class SparseBatchProblem(BatchProblem):
         total = table.sum(axis=(1, 2))
         for row in todo:
             out = newton_sparse(
-                self.model, self.pair_i, self.pair_j, self.k, table[row], theta[row],
-                prior_strength=self.prior, tol=float(goal[row] / (total[row] or 1.0)),
-                max_iter=max_newton, method=self.solver.method,
+                self.likelihood.with_table(table[row]), theta[row], prior_strength=self.prior,
+                tol=float(goal[row] / (total[row] or 1.0)), max_iter=max_newton,
+                method=self.solver.method,
             )
             theta[row], g[row], gnorm[row] = out.theta, out.grad, out.grad_norm
