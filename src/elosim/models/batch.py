@@ -9,6 +9,8 @@ per-replicate step halving for the replicates that have not converged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
@@ -19,6 +21,29 @@ from . import solvers
 Array = NDArray[np.float64]
 #: Memory allowed for the per-replicate information matrices of one round of Newton steps.
 DENSE_NEWTON_BUDGET = 256 * 2**20
+
+
+@dataclass
+class Replicates:
+    """Replicates being fitted, updated in place by :meth:`BatchProblem.newton_steps`.
+
+    Attributes
+    ----------
+    theta, grad : ndarray, shape (R, m)
+        Current points and their gradients.
+    grad_norm : ndarray, shape (R,)
+        ``max |grad|`` per replicate.
+    table : ndarray, shape (R, P, 3)
+        Each replicate's counts.
+    goal : ndarray, shape (R,)
+        The ``max |grad|`` at which a replicate has converged.
+    """
+
+    theta: Array
+    grad: Array
+    grad_norm: Array
+    table: Array
+    goal: Array
 
 
 class BatchProblem:
@@ -232,22 +257,15 @@ class BatchProblem:
         # full Newton with per-replicate step halving, in chunks whose (n, m, m) information
         # matrices stay within DENSE_NEWTON_BUDGET bytes
         per = max(1, DENSE_NEWTON_BUDGET // (24 * self.m * self.m))
+        reps = Replicates(theta, g, gnorm, table, tol * scale)
         for chunk in np.array_split(todo, -(-todo.size // per)) if todo.size else []:
-            self.newton_steps(theta, g, gnorm, table, chunk, tol * scale, max_newton)
+            self.newton_steps(reps, chunk, max_newton)
         theta[:, : self.k] -= theta[:, : self.k].mean(axis=1, keepdims=True)
         return theta, gnorm <= tol * scale
 
-    def newton_steps(
-        self,
-        theta: Array,
-        g: Array,
-        gnorm: Array,
-        table: Array,
-        todo: NDArray[np.intp],
-        goal: Array,
-        max_newton: int,
-    ) -> None:
-        """Newton steps (in place on ``theta, g, gnorm``) for the replicates ``todo``."""
+    def newton_steps(self, reps: Replicates, todo: NDArray[np.intp], max_newton: int) -> None:
+        """Newton steps (in place on ``reps``) for the replicates ``todo``."""
+        theta, g, gnorm, table = reps.theta, reps.grad, reps.grad_norm, reps.table
         ll = np.zeros(theta.shape[0])
         ll[todo] = self.gradient(theta[todo], table[todo])[0]
         for _ in range(max_newton):
@@ -279,4 +297,4 @@ class BatchProblem:
                     break
                 t[pending] *= 0.5
             gnorm[todo] = np.max(np.abs(g[todo]), axis=1)
-            todo = todo[(gnorm[todo] > goal[todo])]
+            todo = todo[(gnorm[todo] > reps.goal[todo])]

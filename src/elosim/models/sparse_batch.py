@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .batch import BatchProblem
+from .batch import BatchProblem, Replicates
 from .solvers import Likelihood
 from .sparse import InformationSolver, newton_sparse
 
@@ -43,22 +43,15 @@ class SparseBatchProblem(BatchProblem):
             b[:, : self.k] -= b[:, : self.k].mean(axis=1, keepdims=True)
         return np.asarray(self.solver.solve(b.T, rtol=1e-4).T, dtype=np.float64)
 
-    def newton_steps(
-        self,
-        theta: Array,
-        g: Array,
-        gnorm: Array,
-        table: Array,
-        todo: NDArray[np.intp],
-        goal: Array,
-        max_newton: int,
-    ) -> None:
+    def newton_steps(self, reps: Replicates, todo: NDArray[np.intp], max_newton: int) -> None:
         """Each replicate of ``todo`` finishes with its own sparse Newton fit (in place)."""
-        total = table.sum(axis=(1, 2))
+        total = reps.table.sum(axis=(1, 2))
         for row in todo:
             out = newton_sparse(
-                self.likelihood.with_table(table[row]), theta[row], prior_strength=self.prior,
-                tol=float(goal[row] / (total[row] or 1.0)), max_iter=max_newton,
-                method=self.solver.method,
+                self.likelihood.with_table(reps.table[row]), reps.theta[row],
+                prior_strength=self.prior, tol=float(reps.goal[row] / (total[row] or 1.0)),
+                max_iter=max_newton, method=self.solver.method,
             )
-            theta[row], g[row], gnorm[row] = out.theta, out.grad, out.grad_norm
+            reps.theta[row], reps.grad[row], reps.grad_norm[row] = (
+                out.theta, out.grad, out.grad_norm
+            )
