@@ -26,6 +26,7 @@ from scipy import sparse
 
 from .._core.arrays import readonly
 from .._core.errors import VotesError
+from .._core.outcomes import outcome_totals
 from ..data.votes import Votes
 
 __all__ = ["FeatureDesign", "home_advantage_features", "resolve_features", "style_features"]
@@ -171,16 +172,9 @@ class FeatureDesign:
     def table(self, cell_count: Array | None = None, *, power: int = 1) -> Array:
         """Weighted outcome counts per design row, (n_rows, 3) or (R, n_rows, 3) for 2-D counts."""
         counts = self.cell_count if cell_count is None else np.asarray(cell_count, dtype=float)
-        w = self.cell_weight**power
-        flat = self.cell_row * 3 + self.cell_outcome
-        size = self.n_rows * 3
-        if counts.ndim == 1:
-            out = np.bincount(flat, weights=counts * w, minlength=size)
-            return np.asarray(out, dtype=np.float64).reshape(self.n_rows, 3)
-        r = counts.shape[0]
-        idx = (np.arange(r)[:, None] * size + flat[None, :]).ravel()
-        out = np.bincount(idx, weights=(counts * w[None, :]).ravel(), minlength=r * size)
-        return np.asarray(out, dtype=np.float64).reshape(r, self.n_rows, 3)
+        return outcome_totals(
+            self.cell_row, self.cell_outcome, self.cell_weight**power, self.n_rows, counts
+        )
 
     @cached_property
     def matrix(self) -> sparse.csr_matrix:
