@@ -28,6 +28,7 @@ from scipy import sparse
 from .._core import hooks
 from .._core.errors import NoFiniteEstimateError
 from .._core.normal import norm
+from .._core.table import Table, to_text
 from .._core.validation import check_choice, check_confidence_level, check_positive_int
 from ..data.votes import Votes
 from ..models import solvers
@@ -307,16 +308,19 @@ class ContextualBootstrapResult(BootstrapResult):
         ci = self.coefficient_interval(level, method=meth)
         assert isinstance(self.fit, ContextualBradleyTerryResult)
         est = self.fit.coefficient_estimates
-        se = self.coefficient_standard_error
-        lines = [
-            f"Feature coefficients (log-odds; {100 * level:g}% {meth} bootstrap intervals)",
-        ]
-        for q, name in enumerate(self.fit.features):
-            lines.append(
-                f"  {name[:20]:<20} {est[q]:>10.4f}  SE {se[q]:.4f}  "
-                f"[{ci.low[q]:.4f}, {ci.high[q]:.4f}]"
-            )
-        return text + "\n\n" + "\n".join(lines)
+        table = Table(
+            {
+                "feature": list(self.fit.features),
+                "estimate": est.tolist(),
+                "standard_error": self.coefficient_standard_error.tolist(),
+                "ci_low": ci.low.tolist(),
+                "ci_high": ci.high.tolist(),
+            },
+            dict.fromkeys(("estimate", "standard_error", "ci_low", "ci_high"), ".4f"),
+            "Feature coefficients",
+            (f"{100 * level:g}% {meth} bootstrap intervals; estimates in log-odds",),
+        )
+        return text + "\n\n" + to_text(table)
 
 
 @hooks.provides("contextual_bootstrap")
