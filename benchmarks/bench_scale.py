@@ -6,8 +6,9 @@ Sections are functions with a CLI flag each, so further sections (solvers, boots
     python benchmarks/bench_scale.py --reduction                 # 1e7 in memory, 1e8 from disk
     python benchmarks/bench_scale.py --reduction --disk-votes 1e7 --memory-votes 1e6  # quick
 
-Reduction, in memory (one DataFrame of string labels, pandas' default ``str`` dtype and
-``object``): ``elosim.count_votes`` against a plain pandas ``factorize`` x3 + ``np.bincount``
+Reduction, in memory (one DataFrame of string labels: pandas' default ``str`` dtype,
+``object`` with the rows sharing one string object per label, as pandas' CSV parser makes,
+and ``object-copies`` with one string object per row): ``elosim.count_votes`` against a plain pandas ``factorize`` x3 + ``np.bincount``
 (the floor anyone can write), ``Votes.from_frame(...).counts`` and DuckDB ``GROUP BY``.
 From disk (a Parquet and a CSV file of ``--disk-votes`` votes generated under ``--dir``,
 never committed): ``count_votes(path)`` against DuckDB ``GROUP BY`` over the file and
@@ -62,11 +63,18 @@ def _codes(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def memory_frame(n: int, dtype: str):
+    """The in-memory input. ``str``: pandas' default string dtype. ``object``: one Python
+    string per distinct label, shared by the rows (what pandas' CSV parser and indexing a
+    list of labels make). ``object-copies``: a separate string object in every row (what
+    ``astype(object)`` of a ``str`` column makes)."""
     import pandas as pd
 
     a, b, w = _codes(n, 0)
-    df = pd.DataFrame({"model_a": LABELS[a], "model_b": LABELS[b], "winner": WINNERS[w]})
-    return df.astype(object) if dtype == "object" else df
+    cols = {"model_a": LABELS[a], "model_b": LABELS[b], "winner": WINNERS[w]}
+    if dtype == "object":
+        return pd.DataFrame(cols, dtype=object)
+    df = pd.DataFrame(cols)
+    return df.astype(object) if dtype == "object-copies" else df
 
 
 def write_files(n: int, folder: Path) -> tuple[Path, Path]:
@@ -244,7 +252,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reduction", action="store_true", help="rows -> counts section")
     ap.add_argument("--memory-votes", default="1e7", help="votes of the in-memory frame")
-    ap.add_argument("--memory-dtypes", default="str,object",
+    ap.add_argument("--memory-dtypes", default="str,object,object-copies",
                     help="pandas dtypes of the in-memory runs ('' skips them)")
     ap.add_argument("--disk-votes", default="1e8", help="votes of the generated files (0 skips)")
     ap.add_argument("--dir", default="/tmp/elosim-bench-scale", help="where files go")

@@ -130,8 +130,13 @@ def _shared_object_codes(col: Any, factorize: Callable[..., Any]) -> tuple[Codes
     arr = np.ascontiguousarray(np.asarray(col, dtype=object))
     if arr.ndim != 1 or arr.size < 10_000:
         return None
-    codes, addresses = factorize(np.asarray(_Addresses(arr)))
-    if len(addresses) > max(1_000, arr.size // 100):
+    pointers = np.asarray(_Addresses(arr))
+    limit = max(1_000, arr.size // 100)
+    sample = pointers[:: max(1, arr.size // 20_000)]
+    if np.unique(sample).size > max(1_000, sample.size // 10):
+        return None  # a sample already has many distinct objects: not worth it
+    codes, addresses = factorize(pointers)
+    if len(addresses) > limit:
         return None
     # ``arr`` holds a reference to every object while they are fetched
     objects = [ctypes.cast(int(p), ctypes.py_object).value for p in addresses]
@@ -176,8 +181,18 @@ def encode_column(col: Any) -> tuple[Codes, list[Any]]:
         shared = _shared_object_codes(values_in, pd.factorize)
         if shared is not None:
             return shared
-    codes_pd, uniq_pd = pd.factorize(values_in, use_na_sentinel=False)
-    return np.asarray(codes_pd, dtype=np.int64), list(np.asarray(uniq_pd, dtype=object).tolist())
+    # missing values get code -1 here (cheaper than use_na_sentinel=False, which scans the
+    # whole column for them); the few missing rows are then coded by their own values
+    codes_pd, uniq_pd = pd.factorize(values_in)
+    codes = np.asarray(codes_pd, dtype=np.int64)
+    values = list(np.asarray(uniq_pd, dtype=object).tolist())
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        rest = np.asarray(values_in, dtype=object)[missing]
+        sub_codes, sub_uniq = pd.factorize(rest, use_na_sentinel=False)
+        codes[missing] = len(values) + np.asarray(sub_codes, dtype=np.int64)
+        values += list(np.asarray(sub_uniq, dtype=object).tolist())
+    return codes, values
 
 
 # ---------------------------------------------------------------------------- grouping
