@@ -11,7 +11,10 @@ models, one tie parameter ``tau``:
   ``tau = log(eta)`` so that ``theta > 1``.
 
 Everything takes a table ``T`` of weighted counts of shape ``(..., P, 3)`` (columns:
-``i`` won, ``j`` won, tie) for the pairs ``(pair_i, pair_j)``.
+``i`` won, ``j`` won, tie) for the pairs ``(pair_i, pair_j)``. A :class:`Likelihood`
+holds one such table with its tie model and pairs: the problem every single-table solver
+(:func:`newton` here, ``sparse.newton_sparse``, ``firth.firth_newton``, the profile
+likelihood's refits) maximises with the damped Newton driver of :mod:`.newton`.
 """
 
 from __future__ import annotations
