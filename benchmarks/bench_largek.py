@@ -48,7 +48,7 @@ res = {"case": case, "n_items": k, "n_votes": votes.n_votes, "n_pairs": votes.co
 t = time.perf_counter(); fit = elosim.bradley_terry(votes); res["fit_s"] = time.perf_counter() - t
 res["solver"] = fit.solver; res["n_iter"] = fit.n_iter; res["converged"] = fit.converged
 d = fit.expected_wins() - fit.observed_wins(); res["max_score_error"] = float(np.max(np.abs(d)))
-t = time.perf_counter(); g = fit.gap_test(0, k - 1); res["gap_test_s"] = time.perf_counter() - t
+t = time.perf_counter(); g = fit.gap_test(fit.items[0], fit.items[k - 1]); res["gap_test_s"] = time.perf_counter() - t
 res["gap_se"] = g.standard_error
 if resamples:
     res["bootstrap_memory_estimate_mb"] = memory.bootstrap_memory(fit, resamples) / 2**20
