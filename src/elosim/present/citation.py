@@ -3,12 +3,15 @@
 :func:`cite` is the public entry point (``elosim.cite()``, ``elosim.cite(result)``);
 :func:`method_references` gives the plain-text references that
 :func:`elosim.report.methods_text` appends, from the same table, so a paper's methods
-paragraph and its bibliography name the same works.
+paragraph and its bibliography name the same works. The works are BibTeX entries in
+``references.bib`` next to this module; each text reference is formatted from its entry's
+fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from .._version import __version__
@@ -58,7 +61,7 @@ def _venue(kind: str, f: dict[str, str]) -> list[str]:
     return []
 
 
-def _ref(key: str, kind: str, *, venue: str | None = None, **fields: str) -> Reference:
+def _ref(key: str, kind: str, fields: dict[str, str], venue: str | None = None) -> Reference:
     """One work from its BibTeX fields; its text reference is formatted from the same fields
     (``venue`` replaces the journal or proceedings where the text quotes a shorter name)."""
     parts = [
@@ -71,118 +74,48 @@ def _ref(key: str, kind: str, *, venue: str | None = None, **fields: str) -> Ref
     return Reference(key, ". ".join(parts) + ".", f"@{kind}{{{key},\n{body}\n}}")
 
 
+def _read_bibtex(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    """``(key, kind, fields)`` of each entry of ``references.bib``: one ``name = {value}``
+    field a line, entries separated by blank lines, ``%`` comment lines."""
+    entries = []
+    for block in text.split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("%")]
+        if not lines:
+            continue
+        head, *body, _ = lines  # "@kind{key,", the fields, "}"
+        kind, _, key = head.removeprefix("@").removesuffix(",").partition("{")
+        fields = {}
+        for line in body:
+            name, _, value = line.strip().removesuffix(",").partition(" = ")
+            fields[name] = value.removeprefix("{").removesuffix("}")
+        entries.append((key, kind, fields))
+    return entries
+
+
+#: Where a work's text reference quotes a shorter venue than its BibTeX entry.
+_TEXT_VENUES = {
+    "chiang2024": "Proceedings of ICML 2024",
+    "benjamini1995": "Journal of the Royal Statistical Society B 57(1), 289-300",
+}
+
+_ELOSIM = {
+    "author": "{elosim developers}",
+    "title": "elosim: Bradley-Terry ratings on the Elo scale with confidence intervals, gap "
+    "tests and rank sets",
+    "year": "2026",
+    "version": __version__,
+    "license": "BSD-3-Clause",
+}
+
 REFERENCES: dict[str, Reference] = {
     r.key: r
     for r in (
-        _ref(
-            "elosim", "software",
-            author="{elosim developers}",
-            title="elosim: Bradley-Terry ratings on the Elo scale with confidence intervals, "
-            "gap tests and rank sets",
-            year="2026", version=__version__, license="BSD-3-Clause",
-        ),
-        _ref(
-            "bradley1952", "article",
-            author="Bradley, Ralph Allan and Terry, Milton E.",
-            title="Rank analysis of incomplete block designs: {I}. The method of paired "
-            "comparisons",
-            journal="Biometrika", year="1952", volume="39", number="3/4", pages="324--345",
-        ),
-        _ref(
-            "davidson1970", "article",
-            author="Davidson, Roger R.",
-            title="On extending the {Bradley-Terry} model to accommodate ties in paired "
-            "comparison experiments",
-            journal="Journal of the American Statistical Association", year="1970",
-            volume="65", number="329", pages="317--328",
-        ),
-        _ref(
-            "rao1967", "article",
-            author="Rao, P. V. and Kupper, L. L.",
-            title="Ties in paired-comparison experiments: a generalization of the "
-            "{Bradley-Terry} model",
-            journal="Journal of the American Statistical Association", year="1967",
-            volume="62", number="317", pages="194--204",
-        ),
-        _ref(
-            "chiang2024", "inproceedings", venue="Proceedings of ICML 2024",
-            author="Chiang, Wei-Lin and Zheng, Lianmin and Sheng, Ying and Angelopoulos, "
-            "Anastasios N. and Li, Tianle and Li, Dacheng and Zhang, Hao and Zhu, Banghua and "
-            "Jordan, Michael and Gonzalez, Joseph E. and Stoica, Ion",
-            title="Chatbot {Arena}: an open platform for evaluating {LLMs} by human preference",
-            booktitle="Proceedings of the 41st International Conference on Machine Learning",
-            year="2024", eprint="2403.04132", archiveprefix="arXiv",
-        ),
-        _ref(
-            "huber1967", "inproceedings",
-            author="Huber, Peter J.",
-            title="The behavior of maximum likelihood estimates under nonstandard conditions",
-            booktitle="Proceedings of the Fifth Berkeley Symposium on Mathematical Statistics "
-            "and Probability", volume="1", pages="221--233", year="1967",
-        ),
-        _ref(
-            "white1982", "article",
-            author="White, Halbert", title="Maximum likelihood estimation of misspecified models",
-            journal="Econometrica", year="1982", volume="50", number="1", pages="1--25",
-        ),
-        _ref(
-            "efron1987", "article",
-            author="Efron, Bradley", title="Better bootstrap confidence intervals",
-            journal="Journal of the American Statistical Association", year="1987",
-            volume="82", number="397", pages="171--185",
-        ),
-        _ref(
-            "diciccio1996", "article",
-            author="DiCiccio, Thomas J. and Efron, Bradley",
-            title="Bootstrap confidence intervals", journal="Statistical Science", year="1996",
-            volume="11", number="3", pages="189--228",
-        ),
-        _ref(
-            "mogstad2024", "article",
-            author="Mogstad, Magne and Romano, Joseph P. and Shaikh, Azeem M. and Wilhelm, "
-            "Daniel",
-            title="Inference for ranks with applications to mobility across neighbourhoods and "
-            "academic achievement across countries",
-            journal="Review of Economic Studies", year="2024", volume="91", number="1",
-            pages="476--518",
-        ),
-        _ref(
-            "firth2004", "article",
-            author="Firth, David and de Menezes, Ren{\\'e}e X.", title="Quasi-variances",
-            journal="Biometrika", year="2004", volume="91", number="1", pages="65--80",
-        ),
-        _ref(
-            "firth1993", "article",
-            author="Firth, David", title="Bias reduction of maximum likelihood estimates",
-            journal="Biometrika", year="1993", volume="80", number="1", pages="27--38",
-        ),
-        _ref(
-            "holm1979", "article",
-            author="Holm, Sture",
-            title="A simple sequentially rejective multiple test procedure",
-            journal="Scandinavian Journal of Statistics", year="1979", volume="6",
-            number="2", pages="65--70",
-        ),
-        _ref(
-            "benjamini1995", "article",
-            venue="Journal of the Royal Statistical Society B 57(1), 289-300",
-            author="Benjamini, Yoav and Hochberg, Yosef",
-            title="Controlling the false discovery rate: a practical and powerful approach "
-            "to multiple testing",
-            journal="Journal of the Royal Statistical Society: Series B", year="1995",
-            volume="57", number="1", pages="289--300",
-        ),
-        _ref(
-            "elo1978", "book",
-            author="Elo, Arpad E.", title="The Rating of Chessplayers, Past and Present",
-            publisher="Arco", address="New York", year="1978",
-        ),
-        _ref(
-            "huang2025", "misc",
-            author="Huang, Jenny Y. and Shen, Yunyi and Wei, Dennis and Broderick, Tamara",
-            title="Dropping just a handful of preferences can change top large language model "
-            "rankings",
-            year="2025", eprint="2508.11847", archiveprefix="arXiv",
+        _ref("elosim", "software", _ELOSIM),
+        *(
+            _ref(key, kind, fields, _TEXT_VENUES.get(key))
+            for key, kind, fields in _read_bibtex(
+                resources.files("elosim.present").joinpath("references.bib").read_text("utf-8")
+            )
         ),
     )
 }
