@@ -64,8 +64,9 @@ import itertools
 import math
 import numbers
 import string
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -126,6 +127,19 @@ def _check_order(lo_name: str, lo: float, hi_name: str, hi: float) -> None:
         raise InvalidArgument(f"{lo_name}={lo!r} must not exceed {hi_name}={hi!r}")
 
 
+def _check_range(lo_name: str, lo: Any, hi_name: str, hi: Any, minimum: int) -> tuple[int, int]:
+    """Two integer bounds, each at least ``minimum``, the first not above the second."""
+    lo_, hi_ = _check_int(lo, lo_name, minimum), _check_int(hi, hi_name, minimum)
+    _check_order(lo_name, lo_, hi_name, hi_)
+    return lo_, hi_
+
+
+def _check_flags(**flags: Any) -> None:
+    """Every keyword is ``True`` or ``False`` (checked in the order given)."""
+    for name, flag in flags.items():
+        _check_bool(flag, name)
+
+
 def _check_float(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidArgument(f"{name} must be a finite number; got {value!r}")
@@ -161,12 +175,8 @@ def _item_bounds(
     strongly_connected: bool,
 ) -> tuple[int, int, int, int]:
     """Validate the size arguments; the largest item count the vote budget can link."""
-    lo = _check_int(min_items, "min_items", 2)
-    hi = _check_int(max_items, "max_items", 2)
-    _check_order("min_items", lo, "max_items", hi)
-    vlo = _check_int(min_votes, "min_votes", 1)
-    vhi = _check_int(max_votes, "max_votes", 1)
-    _check_order("min_votes", vlo, "max_votes", vhi)
+    lo, hi = _check_range("min_items", min_items, "max_items", max_items, 2)
+    vlo, vhi = _check_range("min_votes", min_votes, "max_votes", max_votes, 1)
     need = _structure_size(lo, connected=connected, strongly_connected=strongly_connected)
     if need > vhi:
         what = (
@@ -183,7 +193,30 @@ def _item_bounds(
     return lo, hi, vlo, vhi
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _raises_when_created(what: str = "inconsistent arguments") -> Callable[[_F], _F]:
+    """Add the numpydoc ``Raises`` section every strategy shares (before its ``Examples``):
+    :class:`hypothesis.errors.InvalidArgument` when the strategy is created with ``what``."""
+    when = textwrap.fill(
+        f"When the strategy is created with {what}.", 92, initial_indent=" " * 8,
+        subsequent_indent=" " * 8,
+    )
+    section = f"    Raises\n    ------\n    hypothesis.errors.InvalidArgument\n{when}\n\n"
+
+    def add(strategy: _F) -> _F:
+        if strategy.__doc__:  # None under python -OO
+            strategy.__doc__ = strategy.__doc__.replace(
+                "    Examples\n", section + "    Examples\n", 1
+            )
+        return strategy
+
+    return add
+
+
 # ---------------------------------------------------------------------- labels and ratings
+@_raises_when_created("inconsistent or out-of-range arguments")
 def item_labels(
     *,
     min_size: int = 2,
@@ -215,11 +248,6 @@ def item_labels(
     SearchStrategy of tuple of str
         Examples shrink towards fewer, shorter labels: ``('0', '1')``.
 
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with inconsistent or out-of-range arguments.
-
     Examples
     --------
     >>> from hypothesis import find
@@ -229,12 +257,8 @@ def item_labels(
     >>> find(item_labels(min_size=3), lambda labels: True)
     ('0', '1', '2')
     """
-    lo = _check_int(min_size, "min_size", 2)
-    hi = _check_int(max_size, "max_size", 2)
-    _check_order("min_size", lo, "max_size", hi)
-    llo = _check_int(min_length, "min_length", 1)
-    lhi = _check_int(max_length, "max_length", 1)
-    _check_order("min_length", llo, "max_length", lhi)
+    lo, hi = _check_range("min_size", min_size, "max_size", max_size, 2)
+    llo, lhi = _check_range("min_length", min_length, "max_length", max_length, 1)
     if lhi > MAX_LABEL_LENGTH:
         raise InvalidArgument(
             f"max_length must be at most {MAX_LABEL_LENGTH} (elosim rejects longer labels); "
@@ -256,6 +280,7 @@ def item_labels(
     return st.lists(label, min_size=lo, max_size=hi, unique_by=label_fold_key).map(tuple)
 
 
+@_raises_when_created("inconsistent or out-of-range arguments")
 def true_ratings(
     n_items: int | None = None,
     *,
@@ -278,11 +303,6 @@ def true_ratings(
     -------
     SearchStrategy of ndarray of float64, shape (n_items,)
         Examples shrink towards fewer items and all ratings equal to ``min_rating``.
-
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with inconsistent or out-of-range arguments.
 
     Examples
     --------
@@ -386,13 +406,43 @@ def _design(
     edges += _extra_edges(
         draw, k, ties=ties, min_size=max(0, min_votes - s), max_size=max_votes - s
     )
-    order = draw(st.permutations(range(len(edges))))
-    arr = np.array([edges[i] for i in order], dtype=np.intp).reshape(-1, 3)
+    arr = _in_random_order(draw, edges)
     return ComparisonDesign(
         n_items=k, a=arr[:, 0].copy(), b=arr[:, 1].copy(), outcome=arr[:, 2].astype(np.int8)
     )
 
 
+def _in_random_order(draw: st.DrawFn, edges: Sequence[Edge]) -> NDArray[np.intp]:
+    """The votes as rows ``(a, b, outcome)``, shuffled (shrinks towards the order given)."""
+    order = draw(st.permutations(range(len(edges))))
+    return np.array([edges[i] for i in order], dtype=np.intp).reshape(-1, 3)
+
+
+def _designs(
+    min_items: Any, max_items: Any, min_votes: Any, max_votes: Any, *, ties: bool,
+    connected: bool, strongly_connected: bool,
+) -> st.SearchStrategy[ComparisonDesign]:
+    """The designs of :func:`comparison_designs` (sizes checked here, flags by the caller)."""
+    lo, hi, vlo, vhi = _item_bounds(
+        min_items, max_items, min_votes, max_votes, connected=connected,
+        strongly_connected=strongly_connected,
+    )
+
+    @st.composite
+    def designs(draw: st.DrawFn) -> ComparisonDesign:
+        k = draw(st.integers(lo, hi))
+        return _design(
+            draw, k=k, min_votes=vlo, max_votes=vhi, ties=ties, connected=connected,
+            strongly_connected=strongly_connected,
+        )
+
+    return designs()
+
+
+@_raises_when_created(
+    "inconsistent arguments (``min_items > max_items``, or fewer ``max_votes`` than needed "
+    "to link ``min_items`` items...)"
+)
 def comparison_designs(
     *,
     min_items: int = 2,
@@ -431,12 +481,6 @@ def comparison_designs(
         the tree or cycle in item order ``0 - 1 - 2 ...``, extra votes between items 0 and
         1, side A winning, no ties.
 
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with inconsistent arguments (``min_items > max_items``,
-        or fewer ``max_votes`` than needed to link ``min_items`` items...).
-
     Examples
     --------
     >>> from hypothesis import find
@@ -445,25 +489,14 @@ def comparison_designs(
     >>> d.n_items, d.a.tolist(), d.b.tolist(), d.outcome.tolist()
     (3, [0, 1, 2], [1, 2, 0], [0, 0, 0])
     """
-    _check_bool(ties, "ties")
-    _check_bool(connected, "connected")
-    _check_bool(strongly_connected, "strongly_connected")
-    lo, hi, vlo, vhi = _item_bounds(
-        min_items, max_items, min_votes, max_votes, connected=connected,
+    _check_flags(ties=ties, connected=connected, strongly_connected=strongly_connected)
+    return _designs(
+        min_items, max_items, min_votes, max_votes, ties=ties, connected=connected,
         strongly_connected=strongly_connected,
     )
 
-    @st.composite
-    def designs(draw: st.DrawFn) -> ComparisonDesign:
-        k = draw(st.integers(lo, hi))
-        return _design(
-            draw, k=k, min_votes=vlo, max_votes=vhi, ties=ties, connected=connected,
-            strongly_connected=strongly_connected,
-        )
 
-    return designs()
-
-
+@_raises_when_created()
 def votes(
     *,
     min_items: int = 2,
@@ -512,11 +545,6 @@ def votes(
         towards two items ``'0'``, ``'1'``, one vote won by side A, no ties, weights 1,
         a single cluster 0 and equal time stamps.
 
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with inconsistent arguments.
-
     Examples
     --------
     >>> from hypothesis import find
@@ -527,27 +555,23 @@ def votes(
     >>> v.a.tolist(), v.b.tolist(), v.outcome.tolist(), v.weight.tolist()
     ([0, 1], [1, 0], [0, 0], [1.0, 1.0])
     """
-    for name, flag in (
-        ("ties", ties), ("weights", weights), ("clusters", clusters),
-        ("timestamps", timestamps), ("connected", connected),
-        ("strongly_connected", strongly_connected), ("unicode_labels", unicode_labels),
-    ):
-        _check_bool(flag, name)
+    _check_flags(
+        ties=ties, weights=weights, clusters=clusters, timestamps=timestamps,
+        connected=connected, strongly_connected=strongly_connected,
+        unicode_labels=unicode_labels,
+    )
     fixed = None if items is None else _check_items(items)
     if fixed is not None:
         min_items = max_items = len(fixed)
-    lo, hi, vlo, vhi = _item_bounds(
-        min_items, max_items, min_votes, max_votes, connected=connected,
+    designs = _designs(
+        min_items, max_items, min_votes, max_votes, ties=ties, connected=connected,
         strongly_connected=strongly_connected,
     )
 
     @st.composite
     def votes_(draw: st.DrawFn) -> Votes:
-        k = draw(st.integers(lo, hi))
-        d = _design(
-            draw, k=k, min_votes=vlo, max_votes=vhi, ties=ties, connected=connected,
-            strongly_connected=strongly_connected,
-        )
+        d = draw(designs)
+        k = d.n_items
         labels = fixed if fixed is not None else draw(
             item_labels(min_size=k, max_size=k, unicode=unicode_labels)
         )
@@ -581,6 +605,7 @@ def _min_degenerate_items(kind: str) -> int:
     return {"never_loses": 2, "never_wins": 2, "dominating_group": 3, "disconnected": 4}[kind]
 
 
+@_raises_when_created("an unknown ``kind`` or inconsistent sizes")
 def degenerate_votes(
     kind: str,
     *,
@@ -617,11 +642,6 @@ def degenerate_votes(
     SearchStrategy of elosim.Votes
         Examples shrink towards the fewest items and votes.
 
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with an unknown ``kind`` or inconsistent sizes.
-
     Examples
     --------
     >>> from hypothesis import find
@@ -643,7 +663,7 @@ def degenerate_votes(
             f"it needs at least {lo + 1} votes"
         )
     hi = min(hi, vhi - 1)
-    _check_bool(ties, "ties")
+    _check_flags(ties=ties)
 
     @st.composite
     def degenerate(draw: st.DrawFn) -> Votes:
@@ -680,8 +700,7 @@ def degenerate_votes(
                 i = x % len(grp)
                 j = (i + 1 + off % (len(grp) - 1)) % len(grp)
                 edges.append((grp[i], grp[j], o))
-        order = draw(st.permutations(range(len(edges))))
-        arr = np.array([edges[i] for i in order], dtype=np.intp)
+        arr = _in_random_order(draw, edges)
         labels = draw(item_labels(min_size=k, max_size=k))
         return Votes(items=labels, a=arr[:, 0], b=arr[:, 1], outcome=arr[:, 2].astype(np.int8))
 
@@ -701,6 +720,7 @@ class CountMatrices(NamedTuple):
     ties: NDArray[np.int64]
 
 
+@_raises_when_created()
 def count_matrices(
     *,
     min_items: int = 2,
@@ -731,11 +751,6 @@ def count_matrices(
         There is at least one vote in total. Examples shrink towards two items, a single
         win of the first item, zero ties.
 
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with inconsistent arguments.
-
     Examples
     --------
     >>> from hypothesis import find
@@ -744,14 +759,9 @@ def count_matrices(
     >>> m.items, m.wins.tolist(), m.ties.tolist()
     (('0', '1'), [[0, 1], [0, 0]], [[0, 0], [0, 0]])
     """
-    lo = _check_int(min_items, "min_items", 2)
-    hi = _check_int(max_items, "max_items", 2)
-    _check_order("min_items", lo, "max_items", hi)
+    lo, hi = _check_range("min_items", min_items, "max_items", max_items, 2)
     top = _check_int(max_count, "max_count", 1)
-    for name, flag in (
-        ("ties", ties), ("connected", connected), ("strongly_connected", strongly_connected),
-    ):
-        _check_bool(flag, name)
+    _check_flags(ties=ties, connected=connected, strongly_connected=strongly_connected)
 
     @st.composite
     def matrices(draw: st.DrawFn) -> CountMatrices:
@@ -786,6 +796,7 @@ def count_matrices(
     return matrices()
 
 
+@_raises_when_created()
 def lmarena_frames(
     *,
     min_items: int = 2,
@@ -814,11 +825,6 @@ def lmarena_frames(
     SearchStrategy of pandas.DataFrame
         One row per vote. Examples shrink towards one row ``a, b, model_a``; tie rows
         towards ``"tie"``.
-
-    Raises
-    ------
-    hypothesis.errors.InvalidArgument
-        When the strategy is created with inconsistent arguments.
 
     Examples
     --------
