@@ -7,8 +7,8 @@ import io
 import os
 import sys
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from ..._core.errors import DisconnectedGraphError, ElosimWarning, NoFiniteEstimateError
 from ..._version import __version__
@@ -52,30 +52,7 @@ from .options import (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``elosim`` command.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        Its ``error`` method raises :class:`CLIError` (exit status 2) instead of exiting.
-    """
-    parser = _Parser(
-        prog=PROG,
-        description="Bradley-Terry ratings on the Elo scale, with intervals you can cite.",
-        epilog="Exit status: 0 ok, 1 data or file problem, 2 usage error. "
-        "Run 'elosim COMMAND --help' for the options of a command.",
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    _global_options(parser, suppress=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
-    sub.required = True
-
-    fit = sub.add_parser(
-        "fit", help="leaderboard with confidence intervals",
-        description="Fit a Bradley-Terry model and print the leaderboard with intervals.",
-        usage="elosim fit (FILE | --example NAME) [options]",
-    )
+def _fit_arguments(fit: argparse.ArgumentParser) -> None:
     fit.add_argument("file", nargs="?", metavar="FILE", help="CSV (or Parquet) file of votes")
     _data_options(fit)
     _model_options(fit)
@@ -83,14 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     out = fit.add_argument_group("output")
     out.add_argument("--top", type=_positive_int, metavar="N", help="show only the best N items")
     out.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    _global_options(fit, suppress=True)
-    fit.set_defaults(func=_cmd_fit)
 
-    cmp_ = sub.add_parser(
-        "compare", help="test the gap between two items",
-        description="Test whether two items' ratings differ (gap, interval, p-value).",
-        usage="elosim compare (FILE | --example NAME) A B [options]",
-    )
+
+def _compare_arguments(cmp_: argparse.ArgumentParser) -> None:
     cmp_.add_argument(
         "operands", nargs="+", metavar="FILE A B",
         help="the votes file (unless --example) and the two items",
@@ -102,14 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(cmp_)
     _model_options(cmp_)
     cmp_.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    _global_options(cmp_, suppress=True)
-    cmp_.set_defaults(func=_cmd_compare)
 
-    pw = sub.add_parser(
-        "power", help="votes needed to detect a gap (or power, or detectable gap)",
-        description="--gap G: votes needed; --gap G --votes N: power; --votes N: minimum "
-        "detectable gap.",
-    )
+
+def _power_arguments(pw: argparse.ArgumentParser) -> None:
     pw.add_argument("--gap", type=_positive, metavar="G", help="true Elo gap to detect")
     pw.add_argument("--votes", type=_positive_int, metavar="N", help="total number of votes")
     pw.add_argument(
@@ -133,14 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "power) or at parity (optimistic for large gaps)")
     pw.add_argument("--format", choices=("table", "json"), default="table",
                     help="output format")
-    _global_options(pw, suppress=True)
-    pw.set_defaults(func=_cmd_power)
 
-    sim = sub.add_parser(
-        "simulate", help="simulate votes from true ratings (CSV readable by 'elosim fit')",
-        description="Simulate pairwise votes from true Elo ratings and write them as CSV "
-        "(columns model_a, model_b, winner).",
-    )
+
+def _simulate_arguments(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--ratings", type=_ratings, required=True, metavar="A=R,B=R,...",
                      help="true ratings, e.g. a=1541,b=1542")
     sim.add_argument("--votes", type=_positive_int, required=True, metavar="N",
@@ -156,14 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Davidson nu or Rao-Kupper theta (instead of --tie-rate)")
     sim.add_argument("--pairing", choices=("uniform", "adaptive"), default="uniform",
                      help="how pairs are drawn (default uniform)")
-    _global_options(sim, suppress=True)
-    sim.set_defaults(func=_cmd_simulate)
 
-    plot = sub.add_parser(
-        "plot", help="draw a figure (forest plot, p-value or win-probability matrix)",
-        description="Fit the votes and save a figure; the format follows the file extension.",
-        usage="elosim plot (FILE | --example NAME) --out PATH [options]",
-    )
+
+def _plot_arguments(plot: argparse.ArgumentParser) -> None:
     plot.add_argument("file", nargs="?", metavar="FILE", help="CSV (or Parquet) file of votes")
     plot.add_argument("--out", required=True, metavar="PATH", help="output image (.png, .pdf, "
                       ".svg, ...)")
@@ -175,8 +132,79 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(plot)
     _model_options(plot)
     _scale_options(plot)
-    _global_options(plot, suppress=True)
-    plot.set_defaults(func=_cmd_plot)
+
+
+class _Command(NamedTuple):
+    """One subcommand: its name, what runs it, its own arguments and its help texts."""
+
+    name: str
+    run: Callable[[argparse.Namespace, TextIO], int]
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    help: str
+    description: str
+    usage: str | None = None
+
+
+def _commands() -> tuple[_Command, ...]:
+    """The subcommands, in the order ``elosim --help`` lists them (looked up when the
+    parser is built, so a test may replace a runner)."""
+    return (
+        _Command(
+            "fit", _cmd_fit, _fit_arguments, "leaderboard with confidence intervals",
+            "Fit a Bradley-Terry model and print the leaderboard with intervals.",
+            "elosim fit (FILE | --example NAME) [options]",
+        ),
+        _Command(
+            "compare", _cmd_compare, _compare_arguments, "test the gap between two items",
+            "Test whether two items' ratings differ (gap, interval, p-value).",
+            "elosim compare (FILE | --example NAME) A B [options]",
+        ),
+        _Command(
+            "power", _cmd_power, _power_arguments,
+            "votes needed to detect a gap (or power, or detectable gap)",
+            "--gap G: votes needed; --gap G --votes N: power; --votes N: minimum detectable gap.",
+        ),
+        _Command(
+            "simulate", _cmd_simulate, _simulate_arguments,
+            "simulate votes from true ratings (CSV readable by 'elosim fit')",
+            "Simulate pairwise votes from true Elo ratings and write them as CSV (columns "
+            "model_a, model_b, winner).",
+        ),
+        _Command(
+            "plot", _cmd_plot, _plot_arguments,
+            "draw a figure (forest plot, p-value or win-probability matrix)",
+            "Fit the votes and save a figure; the format follows the file extension.",
+            "elosim plot (FILE | --example NAME) --out PATH [options]",
+        ),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``elosim`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Its ``error`` method raises :class:`CLIError` (exit status 2) instead of exiting.
+    """
+    parser = _Parser(
+        prog=PROG,
+        description="Bradley-Terry ratings on the Elo scale, with intervals you can cite.",
+        epilog="Exit status: 0 ok, 1 data or file problem, 2 usage error. "
+        "Run 'elosim COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
+    sub.required = True
+    for command in _commands():
+        p = sub.add_parser(
+            command.name, help=command.help, description=command.description,
+            usage=command.usage,
+        )
+        command.add_arguments(p)
+        _global_options(p, suppress=True)
+        p.set_defaults(func=command.run)
     return parser
 
 
