@@ -459,30 +459,15 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
         check_enough_resamples(self.n_resamples, level)
         est = cm @ self.fit.ratings
         dist = cm @ self.bootstrap_distribution
+        if meth != "studentized":
+            return _quantile_interval(dist, est, level, meth, lambda: self.acceleration(cm))
+        # bootstrap-t
         alpha = 1.0 - level
-        lo_q, hi_q = alpha / 2, 1 - alpha / 2
-        if meth == "percentile":
-            return ConfidenceInterval(*_quantiles(dist, lo_q, hi_q))
-        if meth == "basic":
-            ql, qh = _quantiles(dist, lo_q, hi_q)
-            return ConfidenceInterval(2 * est - qh, 2 * est - ql)
-        if meth == "bca":
-            z0 = _bias_correction(dist, est)
-            acc = self.acceleration(cm)
-            zl, zh = norm.ppf(lo_q), norm.ppf(hi_q)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                al = norm.cdf(z0 + (z0 + zl) / (1 - acc * (z0 + zl)))
-                ah = norm.cdf(z0 + (z0 + zh) / (1 - acc * (z0 + zh)))
-            al, ah = np.nan_to_num(al), np.nan_to_num(ah, nan=1.0)
-            low = np.array([np.quantile(d, q) for d, q in zip(dist, al, strict=True)])
-            high = np.array([np.quantile(d, q) for d, q in zip(dist, ah, strict=True)])
-            return ConfidenceInterval(low, high)
-        # studentized (bootstrap-t)
         se_hat = self.studentizing_standard_errors(cm)
         se_rep = self.replicate_standard_errors(cm)
         with np.errstate(divide="ignore", invalid="ignore"):
             t = (dist - est[:, None]) / se_rep
-        tl, th = _quantiles(t, lo_q, hi_q)
+        tl, th = _quantiles(t, alpha / 2, 1 - alpha / 2)
         return ConfidenceInterval(est - th * se_hat, est - tl * se_hat)
 
     def acceleration(self, contrasts: ArrayLike) -> Array:
@@ -776,6 +761,31 @@ def _batch_meat(problem: BatchProblem, theta: Array, tsq: Array) -> Array:
 def _quantiles(dist: Array, lo: float, hi: float) -> tuple[Array, Array]:
     q = np.quantile(dist, [lo, hi], axis=1)
     return q[0], q[1]
+
+
+def _quantile_interval(
+    dist: Array, est: Array, level: float, method: str, acceleration: Callable[[], Array]
+) -> ConfidenceInterval:
+    """Intervals read off the replicates ``dist`` (one row per quantity) of estimates
+    ``est``: ``"percentile"``, ``"basic"`` (reflected, ``2 est - q``) or ``"bca"``
+    (bias-corrected, accelerated by ``acceleration()``, called only for it)."""
+    alpha = 1.0 - level
+    lo_q, hi_q = alpha / 2, 1 - alpha / 2
+    if method == "percentile":
+        return ConfidenceInterval(*_quantiles(dist, lo_q, hi_q))
+    if method == "basic":
+        ql, qh = _quantiles(dist, lo_q, hi_q)
+        return ConfidenceInterval(2 * est - qh, 2 * est - ql)
+    z0 = _bias_correction(dist, est)
+    acc = acceleration()
+    zl, zh = norm.ppf(lo_q), norm.ppf(hi_q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        al = norm.cdf(z0 + (z0 + zl) / (1 - acc * (z0 + zl)))
+        ah = norm.cdf(z0 + (z0 + zh) / (1 - acc * (z0 + zh)))
+    al, ah = np.nan_to_num(al), np.nan_to_num(ah, nan=1.0)
+    low = np.array([np.quantile(d, q) for d, q in zip(dist, al, strict=True)])
+    high = np.array([np.quantile(d, q) for d, q in zip(dist, ah, strict=True)])
+    return ConfidenceInterval(low, high)
 
 
 def _bias_correction(dist: Array, est: Array) -> Array:

@@ -27,7 +27,6 @@ from scipy import sparse
 
 from .._core import hooks
 from .._core.errors import NoFiniteEstimateError
-from .._core.normal import norm
 from .._core.table import Table, to_text
 from .._core.validation import check_choice, check_confidence_level, check_positive_int
 from ..data.votes import Votes
@@ -38,10 +37,9 @@ from ..models.inputs import weight_unit
 from .bootstrap import (
     METHODS,
     BootstrapResult,
-    _bias_correction,
     _estimable,
     _Plan,
-    _quantiles,
+    _quantile_interval,
     _Replicates,
     _run_chunks,
 )
@@ -253,26 +251,15 @@ class ContextualBootstrapResult(BootstrapResult):
             self.confidence_level if confidence_level is None else confidence_level
         )
         meth = check_choice(self.method if method is None else method, "method", METHODS)
-        dist = self.coefficient_distribution
+        if meth == "studentized":
+            raise ValueError(
+                "method='studentized' is not available for the coefficients of a contextual "
+                "fit; use 'percentile', 'basic' or 'bca'"
+            )
         assert isinstance(self.fit, ContextualBradleyTerryResult)
         est = self.fit.coefficient_estimates
-        alpha = 1.0 - level
-        if meth == "percentile":
-            return ConfidenceInterval(*_quantiles(dist, alpha / 2, 1 - alpha / 2))
-        if meth == "basic":
-            ql, qh = _quantiles(dist, alpha / 2, 1 - alpha / 2)
-            return ConfidenceInterval(2 * est - qh, 2 * est - ql)
-        if meth == "bca":
-            z0 = _bias_correction(dist, est)
-            lo = norm.cdf(2 * z0 + norm.ppf(alpha / 2))
-            hi = norm.cdf(2 * z0 + norm.ppf(1 - alpha / 2))
-            return ConfidenceInterval(
-                np.array([np.quantile(d, q) for d, q in zip(dist, lo, strict=True)]),
-                np.array([np.quantile(d, q) for d, q in zip(dist, hi, strict=True)]),
-            )
-        raise ValueError(
-            "method='studentized' is not available for the coefficients of a contextual "
-            "fit; use 'percentile', 'basic' or 'bca'"
+        return _quantile_interval(
+            self.coefficient_distribution, est, level, meth, lambda: np.zeros(est.size)
         )
 
     @property
