@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, stats
 
 from .._core import hooks
 from .._core.validation import check_confidence_level
@@ -180,6 +179,8 @@ class ContrastProfile:
 
     def critical_value(self, level: float) -> float:
         """Deviance cut-off of a two-sided interval at ``level``."""
+        from scipy import stats  # scipy.stats is slow to import: only when needed
+
         if self.df is None:
             return float(stats.chi2.ppf(level, 1))
         return float(stats.f.ppf(level, 1, self.df))
@@ -193,6 +194,8 @@ class ContrastProfile:
 
         ``"greater"``: H1 ``c > value``. The statistic is referred to N(0, 1) (or t(df)).
         """
+        from scipy import stats
+
         r = self.signed_root(value)
         dist = stats.norm if self.df is None else stats.t(self.df)
         if alternative == "greater":
@@ -208,6 +211,8 @@ class ContrastProfile:
         bracketed by stepping outwards from the Wald guess, doubling. Infinite when the
         deviance stays below ``q`` up to ``MAX_SPAN`` from the estimate.
         """
+        from scipy import optimize
+
         q = self.critical_value(level)
         root_q = math.sqrt(q)
         c0 = self.estimate
