@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .._core.arrays import FrozenState, readonly
 from .._core.errors import VotesError
+from .._core.outcomes import outcome_totals
 from .labels import check_label_set, normalize_label
 from .parse import count_matrix
 from .summary import VotesSummary
@@ -276,15 +277,7 @@ class VoteCounts(FrozenState):
         """
         counts = self.cell_count if cell_count is None else np.asarray(cell_count)
         w = self.cell_weight**power if power != 1 else self.cell_weight
-        flat = self.cell_pair * 3 + self.cell_outcome
-        size = self.n_pairs * 3
-        if counts.ndim == 1:
-            out = np.bincount(flat, weights=counts * w, minlength=size)
-            return np.asarray(out, dtype=np.float64).reshape(self.n_pairs, 3)
-        r = counts.shape[0]
-        idx = (np.arange(r)[:, None] * size + flat[None, :]).ravel()
-        out = np.bincount(idx, weights=(counts * w[None, :]).ravel(), minlength=r * size)
-        return np.asarray(out, dtype=np.float64).reshape(r, self.n_pairs, 3)
+        return outcome_totals(self.cell_pair, self.cell_outcome, w, self.n_pairs, counts)
 
     def win_matrix(self) -> NDArray[np.float64]:
         """K x K matrix of weighted wins: entry (i, j) is how often i beat j."""

@@ -42,6 +42,7 @@ from .fit import (
     tie_parameter,
 )
 from .inputs import weight_unit
+from .newton import damped_newton
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,25 +137,13 @@ def _newton(
     k = design.n_items
     regular = bool(penalty[:k].any())
     scale = max(1.0, float(table.sum()))
-    theta = theta0.copy()
-    ll, g, info = _evaluate(ties, design, table, theta, penalty)
-    n_iter = 0
-    while float(np.max(np.abs(g))) > tol * scale and n_iter < max_iter:
-        n_iter += 1
-        step = solvers.solve_info(info, g, k, regular)
-        if not regular:
-            step[:k] -= step[:k].mean()
-        t = 1.0
-        while True:
-            cand = theta + t * step
-            ll_c, g_c, info_c = _evaluate(ties, design, table, cand, penalty)
-            if np.isfinite(ll_c) and ll_c >= ll - 1e-12 * abs(ll):
-                break
-            t *= 0.5
-            if t < 1e-10:
-                return theta, ll, g, info, n_iter, False
-        theta, ll, g, info = cand, ll_c, g_c, info_c
-    return theta, ll, g, info, n_iter, bool(np.max(np.abs(g)) <= tol * scale)
+    run = damped_newton(
+        lambda th: _evaluate(ties, design, table, th, penalty), theta0, max_iter=max_iter,
+        direction=lambda e: solvers.newton_step(e[2], e[1], k, regular),
+        converged=lambda e: float(np.max(np.abs(e[1]))) <= tol * scale,
+    )
+    ll, g, info = run.evaluation
+    return run.theta, ll, g, info, run.n_iter, run.converged
 
 
 # ---------------------------------------------------------------------------- checks
