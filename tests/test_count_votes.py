@@ -294,3 +294,32 @@ def test_object_frames_count_and_fail_like_votes() -> None:
     assert "20000" in str(got.value).replace(",", "")
     assert "missing" in str(ref.value)
     assert "missing" in str(got.value)
+
+
+@pytest.mark.parametrize(
+    ("column", "changes", "match"),
+    [("winner", {3: "foo", 70_000: "foo", 99_000: "bar"},
+      r"2 unknown outcome label\(s\): 'foo' \(row\(s\) 3, 70000\); 'bar' \(row\(s\) 99000\)"),
+     ("model_a", {90_001: ""}, r"1 missing item label\(s\) at row\(s\) 90001"),
+     ("model_b", {5: "same", 80_000: "same"}, r"self-comparison\(s\) .* at row\(s\) 5, 80000")],
+    ids=["outcome", "label", "self"],
+)
+def test_threaded_batches_locate_rows_like_votes(column: str, changes: dict[int, Any],
+                                                 match: str) -> None:
+    # batches of Arrow strings larger than the threading threshold are encoded and grouped
+    # in slices side by side: counts and the rows named in errors must not change
+    from elosim.data import tally
+
+    df = vote_frame(100_000)[["model_a", "model_b", "winner"]].astype("str")
+    assert tally._THREADS == 1 or tally._is_arrow(df["winner"])  # the sliced path is taken
+    assert elosim.count_votes(df).equals(elosim.Votes.from_frame(df).counts)
+    bad = df.copy()
+    for row, value in changes.items():
+        bad.loc[row, column] = value
+        if column == "model_b":
+            bad.loc[row, "model_a"] = value
+    with pytest.raises(elosim.VotesError, match=match) as from_rows:
+        elosim.Votes.from_frame(bad)
+    with pytest.raises(elosim.VotesError, match=match) as from_counts:
+        elosim.count_votes(bad, batch_rows=200_000)
+    assert str(from_counts.value) == str(from_rows.value)

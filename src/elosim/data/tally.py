@@ -24,7 +24,7 @@ import math
 import numbers
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -81,12 +81,18 @@ def _arrow_encode(col: Any) -> tuple[Codes, list[Any]]:
 
 def _unify(parts: list[tuple[Codes, list[Any]]]) -> tuple[Codes, list[Any]]:
     """One code space for several (codes, distinct values) parts."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64), []
+    uniques, remaps = _unify_values([values for _, values in parts])
+    return np.concatenate([r[codes] for r, (codes, _) in zip(remaps, parts, strict=True)]), uniques
+
+
+def _unify_values(value_lists: list[list[Any]]) -> tuple[list[Any], list[Codes]]:
+    """The distinct values of several lists, and each list's map into them."""
     pos: dict[Any, int] = {}
     uniques: list[Any] = []
-    out = []
-    if not parts:
-        return np.zeros(0, dtype=np.int64), uniques
-    for codes, values in parts:
+    remaps: list[Codes] = []
+    for values in value_lists:
         remap = np.empty(len(values), dtype=np.int64)
         for k, v in enumerate(values):
             key = _hash_key(v)
@@ -95,8 +101,8 @@ def _unify(parts: list[tuple[Codes, list[Any]]]) -> tuple[Codes, list[Any]]:
                 j = pos[key] = len(uniques)
                 uniques.append(v)
             remap[k] = j
-        out.append(remap[codes])
-    return np.concatenate(out), uniques
+        remaps.append(remap)
+    return uniques, remaps
 
 
 def _hash_key(v: Any) -> Any:
@@ -455,13 +461,18 @@ def _weight_value(v: Any) -> tuple[float, str | None]:
 class Batch:
     """One batch of rows: codes and distinct values of its key columns, its first row."""
 
-    codes: dict[str, Codes]
+    codes: Mapping[str, Codes]
     values: dict[str, list[Any]]
     start: int
     count: NDArray[np.int64] | None = None
+    #: the batch's groups and their counts, when already formed (see :func:`encode_batch`)
+    groups: tuple[list[Codes], NDArray[np.int64]] | None = None
+    size: int | None = None
 
     @property
     def n_rows(self) -> int:
+        if self.size is not None:
+            return self.size
         return int(next(iter(self.codes.values())).size)
 
     def rows_where(self, role: str, which: Sequence[int]) -> list[int]:
@@ -485,9 +496,17 @@ def encode_batch(columns: Mapping[str, Any], start: int, count: Any = None) -> B
     roles = [r for r in ROLES if r in columns]
     cols = [columns[r] for r in roles]
     n = len(cols[0])
-    if _THREADS > 1 and n >= _THREAD_ROWS and all(map(_is_arrow, cols)):
-        # pyarrow's hash encoding releases the GIL: encode slices of every column side by
-        # side, then give each column one code space (a pass over small dictionaries)
+    threaded = _THREADS > 1 and n >= _THREAD_ROWS and all(map(_is_arrow, cols))
+    if threaded and count is None:
+        # pyarrow's hash encoding releases the GIL: each thread encodes and groups a slice
+        # of rows; the slices' few groups are then merged (their values unified)
+        arrow = [_as_arrow(c) for c in cols]
+        step = -(-n // _THREADS)
+        slices = [[c.slice(lo, step) for c in arrow] for lo in range(0, n, step)]
+        with ThreadPoolExecutor(_THREADS) as pool:
+            return _merge_slices(roles, list(pool.map(_encode_and_group, slices)), start, n)
+    if threaded:
+        # encode slices of every column side by side, then give each column one code space
         arrow = [_as_arrow(c) for c in cols]
         step = -(-n // _THREADS)
         tasks = [c.slice(lo, step) for c in arrow for lo in range(0, n, step)]
@@ -501,6 +520,64 @@ def encode_batch(columns: Mapping[str, Any], start: int, count: Any = None) -> B
     values = {r: e[1] for r, e in zip(roles, encoded, strict=True)}
     cnt = None if count is None else _native_array(count)
     return Batch(codes, values, start, cnt)
+
+
+_Slice = tuple[list[Codes], list[list[Any]], list[Codes], NDArray[np.int64]]
+
+
+def _encode_and_group(columns: list[Any]) -> _Slice:
+    """Codes and distinct values of each column of a slice of rows, and its groups."""
+    encoded = [_arrow_encode(c) for c in columns]
+    codes = [e[0] for e in encoded]
+    values = [e[1] for e in encoded]
+    gcols, counts = group_codes(codes, [len(v) for v in values])
+    return codes, values, gcols, counts
+
+
+def _merge_slices(roles: list[str], parts: list[_Slice], start: int, n: int) -> Batch:
+    """One :class:`Batch` from slices encoded and grouped apart (see :func:`encode_batch`).
+
+    The groups are merged over the unified values; each row's code (needed only to locate
+    rows with a problem) is made when first asked for.
+    """
+    values: dict[str, list[Any]] = {}
+    remaps: dict[str, list[Codes]] = {}
+    for k, role in enumerate(roles):
+        values[role], remaps[role] = _unify_values([p[1][k] for p in parts])
+    gcodes = [
+        np.concatenate([remaps[role][t][p[2][k]] for t, p in enumerate(parts)])
+        for k, role in enumerate(roles)
+    ]
+    counts = np.concatenate([p[3] for p in parts])
+    groups = group_codes(gcodes, [len(values[r]) for r in roles], counts)
+
+    def row_codes(role: str) -> Codes:
+        k = roles.index(role)
+        return np.concatenate([remaps[role][t][p[0][k]] for t, p in enumerate(parts)])
+
+    return Batch(_RowCodes(roles, row_codes), values, start, None, groups, n)
+
+
+class _RowCodes(Mapping[str, Codes]):
+    """Each row's code per role, made (and kept) when first asked for."""
+
+    def __init__(self, roles: list[str], make: Callable[[str], Codes]) -> None:
+        self._roles = roles
+        self._make = make
+        self._done: dict[str, Codes] = {}
+
+    def __getitem__(self, role: str) -> Codes:
+        if role not in self._roles:
+            raise KeyError(role)
+        if role not in self._done:
+            self._done[role] = self._make(role)
+        return self._done[role]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._roles)
+
+    def __len__(self) -> int:
+        return len(self._roles)
 
 
 #: Threads that encode the columns of one batch (Arrow data only), and the least rows
@@ -590,9 +667,12 @@ class Tally:
         if count is not None:
             count = self._check_count(batch, count)
         roles = [r for r in ROLES if r in batch.codes]
-        cols, counts = group_codes(
-            [batch.codes[r] for r in roles], [len(batch.values[r]) for r in roles], count
-        )
+        if batch.groups is not None:
+            cols, counts = batch.groups
+        else:
+            cols, counts = group_codes(
+                [batch.codes[r] for r in roles], [len(batch.values[r]) for r in roles], count
+            )
         self.add_groups(dict(zip(roles, cols, strict=True)), counts, batch.values, batch)
 
     def _check_count(self, batch: Batch, count: NDArray[Any]) -> NDArray[np.int64] | None:
