@@ -305,14 +305,20 @@ def test_object_frames_count_and_fail_like_votes() -> None:
     ids=["outcome", "label", "self"],
 )
 def test_threaded_batches_locate_rows_like_votes(column: str, changes: dict[int, Any],
-                                                 match: str) -> None:
+                                                 match: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # batches of Arrow strings larger than the threading threshold are encoded and grouped
     # in slices side by side: counts and the rows named in errors must not change
     from elosim.data import tally
 
     df = vote_frame(100_000)[["model_a", "model_b", "winner"]].astype("str")
     assert tally._THREADS == 1 or tally._is_arrow(df["winner"])  # the sliced path is taken
+    made: list[str] = []
+    get = tally._RowCodes.__getitem__
+    monkeypatch.setattr(tally._RowCodes, "__getitem__",
+                        lambda self, role: made.append(role) or get(self, role))
     assert elosim.count_votes(df).equals(elosim.Votes.from_frame(df).counts)
+    assert made == []  # clean data: no per-row codes are made
     bad = df.copy()
     for row, value in changes.items():
         bad.loc[row, column] = value

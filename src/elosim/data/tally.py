@@ -573,6 +573,9 @@ class _RowCodes(Mapping[str, Codes]):
             self._done[role] = self._make(role)
         return self._done[role]
 
+    def __contains__(self, role: object) -> bool:  # without making the codes
+        return role in self._roles
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._roles)
 
