@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from .._core import hooks
 from .._core.errors import DegenerateBootstrapWarning, NoFiniteEstimateError
@@ -45,6 +44,7 @@ from ..models.fit import BradleyTerryResult, ConfidenceInterval
 from ..models.inputs import weight_unit
 from ..models.max_covariance import pearson_dispersion
 from ..models.sparse_batch import SparseBatchProblem
+from .estimability import Certificate, certificate, estimable, lacking
 from .memory import block_size, check_bootstrap_memory
 from .resample import MultinomialSampler, poisson_counts
 
@@ -101,132 +101,13 @@ class _Plan:
 
     entropy: int
     cluster_matrix: Any  # scipy sparse (n_clusters x n_cells) or None
-    certificate: _Certificate | None = None  # cheap sufficient estimability check
+    certificate: Certificate | None = None  # cheap sufficient estimability check
     sampler: MultinomialSampler | None = None  # exact vote resampling (None: clusters)
     resampling: str = "multinomial"
     block: int = _BLOCK  # replicates per random stream (fewer when cells are many)
 
     def generator(self, block: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(block,)))
-
-
-class _Certificate:
-    """A cheap, exact sufficient check that resamples have a finite MLE.
-
-    ``pairs`` are the pairs of a spanning tree whose pairs went both ways in the data, most
-    robust first. If every one still goes both ways in a resample (a win or tie each way),
-    the resample's win graph is strongly connected. When the only broken pairs are leaf
-    edges of the tree, the rest of the tree still joins its items both ways, and each
-    cut-off leaf item rejoins them if it has a win or tie and a loss or tie against them.
-    Rows neither check settles go to the strong-components check.
-    """
-
-    def __init__(self, problem: BatchProblem | SparseBatchProblem, pairs: NDArray[np.intp]):
-        self.pairs = pairs
-        self.pair_i = problem.pair_i
-        self.pair_j = problem.pair_j
-        self.k = problem.k
-        ends_i, ends_j = problem.pair_i[pairs], problem.pair_j[pairs]
-        degree = np.bincount(np.concatenate([ends_i, ends_j]), minlength=problem.k)
-        # the leaf item of each tree pair (-1 when neither end is a leaf)
-        self.leaf = np.where(degree[ends_i] == 1, ends_i, np.where(degree[ends_j] == 1, ends_j, -1))
-
-    def holds(self, tables: Array) -> NDArray[np.bool_]:
-        """(R,) True where the resample (tables of shape (R, P, 3)) is surely estimable."""
-        sub = tables[:, self.pairs, :]
-        broken = ~((sub[..., 0] + sub[..., 2] > 0) & (sub[..., 1] + sub[..., 2] > 0))
-        ok: NDArray[np.bool_] = np.logical_not(broken.any(axis=1))
-        rows = np.flatnonzero(~ok & ~np.any(broken & (self.leaf < 0), axis=1))
-        if rows.size == 0:
-            return ok
-        r, k = rows.size, self.k
-        cut = np.zeros((r, k), dtype=bool)  # leaf items whose tree pair broke
-        rr, ee = np.nonzero(broken[rows])
-        cut[rr, self.leaf[ee]] = True
-        t = tables[rows]
-        up = t[..., 0] + t[..., 2] > 0  # pair_i won or tied
-        down = t[..., 1] + t[..., 2] > 0
-        core_i = ~cut[:, self.pair_i]
-        core_j = ~cut[:, self.pair_j]
-        base = (np.arange(r) * k)[:, None]
-        idx_i = (base + self.pair_i[None, :]).ravel()
-        idx_j = (base + self.pair_j[None, :]).ravel()
-
-        def tally(at: NDArray[np.intp], hit: NDArray[np.bool_]) -> Array:
-            out = np.asarray(np.bincount(at, hit.ravel(), minlength=r * k), dtype=np.float64)
-            return out.reshape(r, k)
-
-        beats_core = tally(idx_i, up & core_j) + tally(idx_j, down & core_i)
-        loses_core = tally(idx_i, down & core_j) + tally(idx_j, up & core_i)
-        joined = ~cut | ((beats_core > 0) & (loses_core > 0))
-        ok[rows] = joined.all(axis=1)
-        return ok
-
-
-def _certificate(
-    problem: BatchProblem | SparseBatchProblem, table: Array
-) -> _Certificate | None:
-    """A :class:`_Certificate` from a spanning tree of pairs that went both ways, most robust
-    first; ``None`` when no such tree spans all items."""
-    up = table[:, 0] + table[:, 2]
-    down = table[:, 1] + table[:, 2]
-    both = np.flatnonzero((up > 0) & (down > 0))
-    k = problem.k
-    if both.size < k - 1:
-        return None
-    strength = np.minimum(up[both], down[both])
-    g = sparse.csr_matrix(
-        (1.0 / (1.0 + strength), (problem.pair_i[both], problem.pair_j[both])), shape=(k, k)
-    )
-    tree = minimum_spanning_tree(g).tocoo()
-    if tree.nnz != k - 1:
-        return None
-    lookup = {(int(i), int(j)): int(p) for p, i, j in
-              zip(both, problem.pair_i[both], problem.pair_j[both], strict=True)}
-    pairs = np.array(
-        [lookup[(min(i, j), max(i, j))] for i, j in zip(tree.row, tree.col, strict=True)],
-        dtype=np.intp,
-    )
-    return _Certificate(problem, pairs)
-
-
-def _estimable(
-    problem: BatchProblem | SparseBatchProblem, tables: Array
-) -> tuple[NDArray[np.bool_], list[list[int]]]:
-    """Whether each replicate's MLE is finite (its win graph is strongly connected).
-
-    ``tables`` has shape (R, P, 3). One strong-components call on the block-diagonal
-    graph of all replicates. Returns a flag per replicate and, for the failing ones, the
-    items outside the largest strong component.
-    """
-    r = tables.shape[0]
-    k = problem.k
-    fwd = (tables[..., 0] + tables[..., 2]) > 0  # (R, P): edge i -> j
-    bwd = (tables[..., 1] + tables[..., 2]) > 0
-    base = (np.arange(r) * k)[:, None]
-    pi = base + problem.pair_i[None, :]
-    pj = base + problem.pair_j[None, :]
-    src = np.concatenate([pi[fwd], pj[bwd]])
-    dst = np.concatenate([pj[fwd], pi[bwd]])
-    g = sparse.csr_matrix((np.ones(src.size), (src, dst)), shape=(r * k, r * k))
-    _, lab = connected_components(g, directed=True, connection="strong")
-    lab = lab.reshape(r, k)
-    ok = np.all(lab == lab[:, :1], axis=1)
-    culprits: list[list[int]] = []
-    for row in lab[~ok]:
-        vals, cnt = np.unique(row, return_counts=True)
-        culprits.append(np.flatnonzero(row != vals[np.argmax(cnt)]).tolist())
-    return ok, culprits
-
-
-def _lacking(problem: BatchProblem | SparseBatchProblem, tables: Array) -> NDArray[np.bool_]:
-    """(R, K): items with no win-or-tie, or no loss-or-tie, in each table (R, P, 3)."""
-    up = tables[..., 0] + tables[..., 2]  # pair_i won or tied
-    down = tables[..., 1] + tables[..., 2]
-    both = problem.scatter_abs(up + down)
-    diff = problem.scatter(up - down)
-    out: NDArray[np.bool_] = ((both + diff) == 0) | ((both - diff) == 0)
-    return out
 
 
 def _draw_block(
@@ -260,13 +141,13 @@ def _draw_block(
         unsure = pending[~cert]
         # an item with no win or no loss (ties count both ways) rules a resample out at
         # once; the strong-components check is left for the other uncertain rows
-        lacking = _lacking(problem, tables[unsure]) if unsure.size else np.zeros((0, 0), bool)
-        hopeless = lacking.any(axis=1)
-        for j, row in zip(unsure[hopeless], lacking[hopeless], strict=True):
+        lacks = lacking(problem, tables[unsure]) if unsure.size else np.zeros((0, 0), bool)
+        hopeless = lacks.any(axis=1)
+        for j, row in zip(unsure[hopeless], lacks[hopeless], strict=True):
             culprits[j].extend(fit.items[i] for i in np.flatnonzero(row))
         check = unsure[~hopeless]
         if check.size:
-            ok_u, bad = _estimable(problem, tables[check])
+            ok_u, bad = estimable(problem, tables[check])
             ok[check] = ok_u
             for j, items in zip(check[~ok_u], bad, strict=True):
                 culprits[j].extend(fit.items[i] for i in items)
@@ -1045,7 +926,7 @@ def bootstrap(
     check_bootstrap_memory(fit, n_resamples, block=block, n_jobs=n_jobs)
     cert = None
     if fit.prior_strength == 0:
-        cert = _certificate(_problem(fit), counts.table())
+        cert = certificate(_problem(fit), counts.table())
     sampler = None
     if resampling == "multinomial":
         sampler = MultinomialSampler(

@@ -37,12 +37,12 @@ from ..models.inputs import weight_unit
 from .bootstrap import (
     METHODS,
     BootstrapResult,
-    _estimable,
     _Plan,
     _quantile_interval,
     _Replicates,
     _run_chunks,
 )
+from .estimability import estimable
 
 __all__ = ["ContextualBootstrapResult", "contextual_bootstrap"]
 
@@ -52,7 +52,7 @@ _MAX_REDRAWS = 20
 
 
 class _Pairs:
-    """Just what ``_estimable`` needs: the items and the pairs."""
+    """Just what :func:`~elosim.inference.estimability.estimable` needs: the items and the pairs."""
 
     def __init__(self, k: int, pair_i: NDArray[np.intp], pair_j: NDArray[np.intp]) -> None:
         self.k, self.pair_i, self.pair_j = k, pair_i, pair_j
@@ -122,7 +122,7 @@ class _Engine:
                     ptab[r, :, c] = np.bincount(
                         self.row_pair, tables[r, :, c], self.pairs.pair_i.size
                     )
-            ok, bad = _estimable(self.pairs, ptab)  # type: ignore[arg-type]
+            ok, bad = estimable(self.pairs, ptab)  # type: ignore[arg-type]
             if ok.all():
                 return out, redraws, culprits
             idx = np.flatnonzero(~ok)

@@ -31,14 +31,13 @@ from .._core.table import Table
 from .._core.validation import check_choice, check_confidence_level, check_real
 from ..data.votes import Votes
 from . import solvers
+from .estimability import check_estimable, check_tie_model_estimable
 from .features import FeatureDesign, resolve_features
 from .fit import (
     COVARIANCE_KINDS,
     BradleyTerryResult,
     ConfidenceInterval,
     Normalization,
-    check_estimable,
-    check_tie_model_estimable,
     tie_parameter,
 )
 from .inputs import weight_unit
