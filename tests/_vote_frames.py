@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -23,3 +26,20 @@ def vote_frame(n: int = 3000, k: int = 15, seed: int = 0) -> pd.DataFrame:
         "prompt": np.array([f"p{j}" for j in rng.integers(0, 60, n)], dtype=object),
         "day": np.array([f"2024-01-{d:02d}" for d in rng.integers(1, 8, n)], dtype=object),
     })
+
+
+def check_label_warnings(convert: Callable[[pd.DataFrame], Any]) -> None:
+    """``count_votes(convert(frame))`` warns about merged and look-alike labels exactly as
+    ``Votes.from_frame(frame)`` does, and counts the same votes."""
+    import pytest
+
+    import elosim
+
+    df = pd.DataFrame({"model_a": ["gpt-4", "gpt-4 ", "GPT-4"], "model_b": ["x", "x", "x"],
+                       "winner": ["model_a", "model_b", "tie"]})
+    with pytest.warns(elosim.LabelWarning) as ref:
+        votes = elosim.Votes.from_frame(df)
+    with pytest.warns(elosim.LabelWarning) as got:
+        counts = elosim.count_votes(convert(df))
+    assert sorted(str(w.message) for w in got) == sorted(str(w.message) for w in ref)
+    assert counts.equals(votes.counts)

@@ -12,7 +12,9 @@ import pytest
 
 import elosim
 
-vote_frame = runpy.run_path(str(Path(__file__).with_name("_vote_frames.py")))["vote_frame"]
+_frames = runpy.run_path(str(Path(__file__).with_name("_vote_frames.py")))
+vote_frame = _frames["vote_frame"]
+check_label_warnings = _frames["check_label_warnings"]
 
 dd = pytest.importorskip(
     "dask.dataframe", reason="Dask is not installed (pip install 'elosim[dask]')"
@@ -57,13 +59,4 @@ def test_dask_errors_name_value_and_count(client: Any) -> None:
 
 
 def test_dask_label_warnings_match_votes(client: Any) -> None:
-    import pandas as pd
-
-    df = pd.DataFrame({"model_a": ["gpt-4", "gpt-4 ", "GPT-4"], "model_b": ["x", "x", "x"],
-                       "winner": ["model_a", "model_b", "tie"]})
-    with pytest.warns(elosim.LabelWarning) as ref:
-        votes = elosim.Votes.from_frame(df)
-    with pytest.warns(elosim.LabelWarning) as got:
-        counts = elosim.count_votes(dd.from_pandas(df, npartitions=2))
-    assert sorted(str(w.message) for w in got) == sorted(str(w.message) for w in ref)
-    assert counts.equals(votes.counts)
+    check_label_warnings(lambda df: dd.from_pandas(df, npartitions=2))

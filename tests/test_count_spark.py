@@ -13,7 +13,9 @@ import pytest
 
 import elosim
 
-vote_frame = runpy.run_path(str(Path(__file__).with_name("_vote_frames.py")))["vote_frame"]
+_frames = runpy.run_path(str(Path(__file__).with_name("_vote_frames.py")))
+vote_frame = _frames["vote_frame"]
+check_label_warnings = _frames["check_label_warnings"]
 
 pyspark_sql = pytest.importorskip(
     "pyspark.sql", reason="PySpark is not installed (pip install 'elosim[spark]')"
@@ -69,13 +71,4 @@ def test_spark_errors_name_value_and_count(spark: Any) -> None:
 
 
 def test_spark_label_warnings_match_votes(spark: Any) -> None:
-    import pandas as pd
-
-    df = pd.DataFrame({"model_a": ["gpt-4", "gpt-4 ", "GPT-4"], "model_b": ["x", "x", "x"],
-                       "winner": ["model_a", "model_b", "tie"]})
-    with pytest.warns(elosim.LabelWarning) as ref:
-        votes = elosim.Votes.from_frame(df)
-    with pytest.warns(elosim.LabelWarning) as got:
-        counts = elosim.count_votes(_spark_frame(spark, df))
-    assert sorted(str(w.message) for w in got) == sorted(str(w.message) for w in ref)
-    assert counts.equals(votes.counts)
+    check_label_warnings(lambda df: _spark_frame(spark, df))

@@ -440,10 +440,8 @@ def matrix_votes(
     if len(set(labels)) != k:
         dup = sorted({x for x in labels if labels.count(x) > 1})
         raise VotesError(f"items has duplicated labels: {dup[:10]}")
-    w = count_matrix(wins, "wins", labels, limit=None)
-    t = np.zeros((k, k), np.int64) if ties is None else count_matrix(
-        ties, "ties", labels, limit=None
-    )
+    w = count_matrix(wins, "wins", labels)
+    t = np.zeros((k, k), np.int64) if ties is None else count_matrix(ties, "ties", labels)
     if not np.array_equal(t, t.T):
         raise VotesError(
             "ties must be symmetric: ties[i, j] is the number of ties between i and j"

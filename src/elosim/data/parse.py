@@ -50,10 +50,6 @@ _MAX_LABEL = 1000
 _UNKNOWN, _MISSING = -1, -3
 
 
-#: Most votes ``Votes.from_counts`` expands into rows (memory: about 17 bytes per vote).
-_MAX_EXPANDED_VOTES = 500_000_000
-
-
 #: Line of the file holding data row 0 while a file is parsed (None: an in-memory table).
 _FIRST_LINE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "elosim_first_data_line", default=None
@@ -555,13 +551,9 @@ def _unparsable_time(x: str) -> bool:
         return True
 
 
-def count_matrix(
-    m: Any, name: str, labels: list[str], *, limit: int | None = _MAX_EXPANDED_VOTES
-) -> NDArray[np.int64]:
-    """A (K, K) matrix of counts as int64; every problem named with its (row, column).
-
-    ``limit``: most votes in all (``None``: only what int64 holds).
-    """
+def count_matrix(m: Any, name: str, labels: list[str]) -> NDArray[np.int64]:
+    """A (K, K) matrix of counts as int64 (in all at most 2**62 votes); every problem
+    named with its (row, column)."""
     k = len(labels)
 
     def where(i: int, j: int) -> str:
@@ -613,12 +605,7 @@ def count_matrix(
             f"{name} has non-zero diagonal entries (self-comparisons), e.g. "
             f"{float(arr[i, i]):g} at {where(i, i)}"
         )
-    if limit is None and arr.sum() >= 2.0**62:
+    if arr.sum() >= 2.0**62:
         raise VotesError(f"{name} holds {arr.sum():.3g} votes in all, more than int64 counts hold")
-    if limit is not None and arr.sum() > limit:
-        raise VotesError(
-            f"{name} holds {arr.sum():.3g} votes in all, more than the {_MAX_EXPANDED_VOTES:,} "
-            "that from_counts expands into vote rows; check the matrix"
-        )
     out: NDArray[np.int64] = arr.astype(np.int64)
     return out

@@ -496,8 +496,7 @@ def encode_batch(columns: Mapping[str, Any], start: int, count: Any = None) -> B
     roles = [r for r in ROLES if r in columns]
     cols = [columns[r] for r in roles]
     n = len(cols[0])
-    threaded = _THREADS > 1 and n >= _THREAD_ROWS and all(map(_is_arrow, cols))
-    if threaded and count is None:
+    if count is None and _THREADS > 1 and n >= _THREAD_ROWS and all(map(_is_arrow, cols)):
         # pyarrow's hash encoding releases the GIL: each thread encodes and groups a slice
         # of rows; the slices' few groups are then merged (their values unified)
         arrow = [_as_arrow(c) for c in cols]
@@ -505,17 +504,8 @@ def encode_batch(columns: Mapping[str, Any], start: int, count: Any = None) -> B
         slices = [[c.slice(lo, step) for c in arrow] for lo in range(0, n, step)]
         with ThreadPoolExecutor(_THREADS) as pool:
             return _merge_slices(roles, list(pool.map(_encode_and_group, slices)), start, n)
-    if threaded:
-        # encode slices of every column side by side, then give each column one code space
-        arrow = [_as_arrow(c) for c in cols]
-        step = -(-n // _THREADS)
-        tasks = [c.slice(lo, step) for c in arrow for lo in range(0, n, step)]
-        with ThreadPoolExecutor(_THREADS) as pool:
-            parts = list(pool.map(_arrow_encode, tasks))
-        per = len(tasks) // len(cols)
-        encoded = [_unify(parts[k * per : (k + 1) * per]) for k in range(len(cols))]
-    else:
-        encoded = [encode_column(c) for c in cols]
+    # tables of counts (a count column) are small: one pass per column
+    encoded = [encode_column(c) for c in cols]
     codes = {r: e[0] for r, e in zip(roles, encoded, strict=True)}
     values = {r: e[1] for r, e in zip(roles, encoded, strict=True)}
     cnt = None if count is None else _native_array(count)
@@ -583,7 +573,7 @@ class _RowCodes(Mapping[str, Codes]):
         return len(self._roles)
 
 
-#: Threads that encode the columns of one batch (Arrow data only), and the least rows
+#: Threads that encode and group slices of one batch (Arrow data only), and the least rows
 #: for which they are worth starting.
 _THREADS = min(4, os.cpu_count() or 1)
 _THREAD_ROWS = 1 << 16

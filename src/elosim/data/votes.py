@@ -477,8 +477,7 @@ class Votes(FrozenState):
     @cached_property
     def votes_per_item(self) -> NDArray[np.int64]:
         """Number of votes each item took part in, aligned with :attr:`items`."""
-        k = self.n_items
-        return readonly(np.bincount(self.a, minlength=k) + np.bincount(self.b, minlength=k))
+        return readonly(self.counts.votes_per_item)
 
     def components(self) -> list[list[str]]:
         """Connected components of the comparison graph, as item labels, largest first."""
@@ -589,11 +588,9 @@ class Votes(FrozenState):
             raise VotesError(f"mask must be a boolean array of length {self.n_votes}")
         if not m.any():
             raise VotesError("the selection is empty: no vote matches the mask")
-        used = np.union1d(self.a[m], self.b[m])
-        remap = np.full(self.n_items, -1, dtype=np.intp)
-        remap[used] = np.arange(used.size)
+        items, remap = _used_items(self.items, self.a[m], self.b[m])
         return Votes(
-            items=tuple(self.items[i] for i in used),
+            items=items,
             a=remap[self.a[m]],
             b=remap[self.b[m]],
             outcome=self.outcome[m],
@@ -654,6 +651,16 @@ class Votes(FrozenState):
             data[k] = v
         frame: pd.DataFrame = pandas.DataFrame(data)
         return frame
+
+
+def _used_items(
+    items: tuple[str, ...], a: NDArray[np.intp], b: NDArray[np.intp]
+) -> tuple[tuple[str, ...], NDArray[np.intp]]:
+    """The items that votes ``a, b`` use (in item order), and each old index's new one."""
+    used = np.union1d(a, b)
+    remap = np.full(len(items), -1, dtype=np.intp)
+    remap[used] = np.arange(used.size)
+    return tuple(items[i] for i in used), remap
 
 
 #: Most votes whose rows a counted :class:`Votes` will make when an operation needs them.
@@ -757,14 +764,6 @@ class _CountedVotes(Votes):
         self.a  # noqa: B018  (refuses to make more rows than MAX_ROWS_FROM_COUNTS)
         return readonly(np.repeat(self._unique_reduced[1], unique[3]))
 
-    @cached_property
-    def votes_per_item(self) -> NDArray[np.int64]:
-        """Number of votes each item took part in, aligned with :attr:`items`."""
-        if self._counted() is None:
-            k = self.n_items
-            return readonly(np.bincount(self.a, minlength=k) + np.bincount(self.b, minlength=k))
-        return readonly(self.counts.votes_per_item)
-
     def restrict(self, items: Iterable[str]) -> Votes:
         """Only the votes between the given items (labels as in :mod:`elosim.data.labels`)."""
         unique = self._counted()
@@ -779,12 +778,8 @@ class _CountedVotes(Votes):
         rows = keep[a] & keep[b]
         if not rows.any():
             raise VotesError("the selection is empty: no vote matches the mask")
-        used = np.union1d(a[rows], b[rows])
-        remap = np.full(self.n_items, -1, dtype=np.intp)
-        remap[used] = np.arange(used.size)
-        return _CountedVotes.build(
-            tuple(self.items[i] for i in used), remap[a[rows]], remap[b[rows]], o[rows], n[rows]
-        )
+        used, remap = _used_items(self.items, a[rows], b[rows])
+        return _CountedVotes.build(used, remap[a[rows]], remap[b[rows]], o[rows], n[rows])
 
     def equals(self, other: object) -> bool:
         """Whether ``other`` holds the same items, votes and per-vote data (array-wise)."""
