@@ -9,11 +9,10 @@ votes, nor with ``K**2`` for fits with many items.
 
 from __future__ import annotations
 
-import os
-import resource
 from typing import Any
 
 from .._core.errors import InsufficientMemoryError
+from .._core.resources import free_memory as available_memory
 from ..models.batch import DENSE_NEWTON_BUDGET
 
 __all__ = ["available_memory", "block_size", "bootstrap_memory", "check_bootstrap_memory"]
@@ -66,33 +65,6 @@ def bootstrap_memory(fit: Any, n_resamples: int, *, n_jobs: int = 1) -> int:
     output = 8 * 3 * k * n_resamples
     return int(fixed + n_jobs * per_block + output)
 
-
-
-def available_memory() -> int | None:
-    """Bytes this process may still allocate (``MemAvailable`` and the address-space limit).
-
-    ``None`` when neither is known (then no check is made).
-    """
-    avail: int | None = None
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    avail = int(line.split()[1]) * 1024
-                    break
-    except OSError:
-        pass
-    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    if soft != resource.RLIM_INFINITY:
-        used = 0
-        try:
-            with open(f"/proc/{os.getpid()}/statm") as fh:
-                used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError):
-            pass
-        room = max(0, soft - used)
-        avail = room if avail is None else min(avail, room)
-    return avail
 
 
 def _gb(x: float) -> str:
