@@ -38,6 +38,7 @@ from .._core import hooks
 from .._core.validation import check_confidence_level
 from ..models import solvers
 from ..models.fit import DENSE_MAX_ITEMS, ConfidenceInterval
+from ..models.max_covariance import pearson_x2
 from ..models.newton import damped_newton
 
 __all__ = [
@@ -110,18 +111,12 @@ def constrained_maximum(
 def pearson_dispersion(
     likelihood: solvers.Likelihood, lam: Array, n_votes: int
 ) -> tuple[float, int]:
-    """Pearson dispersion ``X^2 / (n - (K - 1))`` of the half-win binomial quasi-likelihood.
-
-    ``X^2 = sum_v w_v (y_v - p_v)^2 / (p_v (1 - p_v))`` with ``y = 1, 0, 1/2`` for a win,
-    loss or tie (McCullagh & Nelder 1989, section 9.2.4). Returns ``(phi, df)``.
+    """Pearson dispersion ``X^2 / (n - (K - 1))`` of the half-win binomial quasi-likelihood
+    (:func:`~elosim.models.max_covariance.pearson_x2`), not capped: the profile's F
+    reference needs the estimate itself. Returns ``(phi, df)``.
     """
-    table, n_items = likelihood.table, likelihood.n_items
-    p = 1.0 / (1.0 + np.exp(-(lam[likelihood.pair_i] - lam[likelihood.pair_j])))
-    v = p * (1.0 - p)
-    y = np.array([1.0, 0.0, 0.5])
-    r2 = (y[None, :] - p[:, None]) ** 2
-    safe = np.where(v > 0, v, 1.0)
-    x2 = float(np.sum(np.where(v[:, None] > 0, table * r2 / safe[:, None], 0.0)))
+    n_items = likelihood.n_items
+    x2 = float(pearson_x2(likelihood.table, lam[likelihood.pair_i] - lam[likelihood.pair_j]))
     df = int(n_votes) - (n_items - 1)
     if df <= 0 or not x2 > 0:
         raise ValueError(

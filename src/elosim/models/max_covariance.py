@@ -26,9 +26,22 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-__all__ = ["larger_covariance", "pearson_dispersion"]
+__all__ = ["larger_covariance", "pearson_dispersion", "pearson_x2"]
 
 Array = NDArray[np.float64]
+
+
+def pearson_x2(table: Array, d: Array) -> Any:
+    """Pearson ``X^2 = sum_v w_v (y_v - p_v)^2 / (p_v (1 - p_v))`` of half-win votes.
+
+    ``y = 1, 0, 1/2`` for a win of ``pair_i``, a loss or a tie (McCullagh & Nelder 1989,
+    section 9.2.4); ``table`` ``(..., P, 3)`` and fitted log-odds ``d`` ``(..., P)`` as in
+    :func:`pearson_dispersion`. A vote against a fitted certainty counts as ``1e300``.
+    """
+    p = expit(d)
+    q = np.clip(p * (1.0 - p), 1e-300, None)
+    resid = table[..., 0] * (1.0 - p) ** 2 + table[..., 1] * p**2 + table[..., 2] * (0.5 - p) ** 2
+    return np.sum(resid / q, axis=-1)
 
 
 def pearson_dispersion(table: Array, d: Array, n_items: int) -> Any:
@@ -41,10 +54,7 @@ def pearson_dispersion(table: Array, d: Array, n_items: int) -> Any:
     the dispersion of independent votes never exceeds 1; it is capped there (dependence is
     the cluster covariance's job). It is 1 when there are no residual degrees of freedom.
     """
-    p = expit(d)
-    q = np.clip(p * (1.0 - p), 1e-300, None)
-    resid = table[..., 0] * (1.0 - p) ** 2 + table[..., 1] * p**2 + table[..., 2] * (0.5 - p) ** 2
-    x2 = np.sum(resid / q, axis=-1)
+    x2 = pearson_x2(table, d)
     dof = np.sum(table, axis=(-2, -1)) - n_items + 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
         phi = np.where(dof > 0, np.minimum(1.0, x2 / np.where(dof > 0, dof, 1.0)), 1.0)
