@@ -38,7 +38,6 @@ from .._core.validation import (
     check_tolerance,
     seed_from,
 )
-from ..models import solvers
 from ..models.batch import BatchProblem
 from ..models.fit import BradleyTerryResult, ConfidenceInterval
 from ..models.inputs import weight_unit
@@ -447,7 +446,7 @@ class BootstrapResult(InferenceMethods, DisplayMethods):
                 bread[:, :k, :k] -= (1.0 / (lvl * k))[:, None, None]
             var = np.zeros((cm.shape[0], len(reps)))
             if kind != "model":
-                cov = bread @ _batch_meat(problem, theta, tsq) @ bread
+                cov = bread @ problem.meat(theta, tsq) @ bread
                 var = np.einsum("ci,rij,cj->cr", wc, cov[:, :k, :k], wc)
             if kind != "sandwich":
                 scale = np.ones(len(reps))
@@ -629,15 +628,6 @@ def _draw_cells(
         return np.asarray(draws, dtype=float)
     return np.asarray((plan.cluster_matrix.T @ draws.T).T, dtype=float)
 
-
-def _batch_meat(problem: BatchProblem, theta: Array, tsq: Array) -> Array:
-    """Per-replicate sandwich meat (R, m, m) from squared-weight tables."""
-    k = problem.k
-    lam = theta[:, :k]
-    d = lam[:, problem.pair_i] - lam[:, problem.pair_j]
-    tau = theta[:, k : k + 1] if problem.model != "half" else 0.0
-    terms = solvers.meat_terms(problem.model, tsq, d, tau)
-    return problem.assemble(terms)
 
 def _quantiles(dist: Array, lo: float, hi: float) -> tuple[Array, Array]:
     q = np.quantile(dist, [lo, hi], axis=1)

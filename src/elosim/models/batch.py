@@ -111,11 +111,20 @@ class BatchProblem:
         """``sum_p values[r, p] * (e_{i_p} - e_{j_p})`` for each row ``r``: shape (R, K)."""
         return np.asarray((self.incidence @ values.T).T, dtype=np.float64)
 
-    def _terms(self, theta: Array, table: Array, *, loglik: bool = True) -> solvers.PairTerms:
+    def _differences(self, theta: Array) -> tuple[Array, Array | float]:
+        """Per-pair log-strength differences (R, P) and the tie parameter (R, 1) or 0."""
         lam = theta[:, : self.k]
         d = lam[:, self.pair_i] - lam[:, self.pair_j]
-        tau = theta[:, self.k : self.k + 1] if self.model != "half" else 0.0
+        return d, theta[:, self.k : self.k + 1] if self.model != "half" else 0.0
+
+    def _terms(self, theta: Array, table: Array, *, loglik: bool = True) -> solvers.PairTerms:
+        d, tau = self._differences(theta)
         return solvers.pair_terms(self.model, table, d, tau, loglik=loglik)  # type: ignore[arg-type]
+
+    def meat(self, theta: Array, table_sq: Array) -> Array:
+        """Per-replicate sandwich meat (R, m, m) from tables of squared weights."""
+        d, tau = self._differences(theta)
+        return self.assemble(solvers.meat_terms(self.model, table_sq, d, tau))
 
     def scatter_abs(self, values: Array) -> Array:
         """``sum_p values[r, p] * (e_{i_p} + e_{j_p})``: per-item totals, shape (R, K)."""
