@@ -275,3 +275,27 @@ def test_many_items_scale_figure_and_fonts() -> None:
     assert all(b1.y0 >= b2.y1 - 0.5 or b2.y0 >= b1.y1 - 0.5 for b1, b2 in itertools.pairwise(boxes))
     ax = P.plot_pvalues(fit)
     ax.figure.canvas.draw()
+
+
+@pytest.mark.parametrize("k", [4, 20])
+def test_win_matrix_marks_rates_resting_on_few_votes(k: int) -> None:
+    # a pair with 1 vote shows a rate of 0 or 1: it is marked (dagger, or a dot when the
+    # cells are not annotated) and the title says why; pairs with >= 20 votes are not
+    rng = np.random.default_rng(1)
+    counts = rng.integers(15, 30, (k, k))
+    np.fill_diagonal(counts, 0)
+    counts[0, 1], counts[1, 0] = 1, 0
+    votes = elosim.Votes.from_counts([f"m{i}" for i in range(k)], counts)
+    ax = P.plot_win_matrix(elosim.bradley_terry(votes), kind="observed")
+    total = counts + counts.T
+    n_few = int(np.sum((total > 0) & (total < 20))) // 2
+    assert f"fewer than 20 votes between the pair ({n_few} pair(s))" in ax.get_title()
+    if k <= 15:
+        marked = [t for t in ax.texts if t.get_gid() == "annotation" and "\u2020" in t.get_text()]
+        assert len(marked) == 2 * n_few
+    else:
+        (dots,) = _by_gid(ax, "few-votes")
+        assert len(dots.get_offsets()) == 2 * n_few
+    dense = elosim.Votes.from_counts([f"m{i}" for i in range(k)], counts + 20 * (counts > 0))
+    ax = P.plot_win_matrix(elosim.bradley_terry(dense), kind="observed")
+    assert "fewer than" not in ax.get_title()

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..._core.format import format_count
+from ..._core.sparse import SPARSE_VOTES
 from ..._core.validation import check_choice, check_confidence_level
 from .common import (
     Array,
@@ -53,7 +55,10 @@ def _heatmap_labels(ax: Any, labels: Sequence[str]) -> None:
     ax.tick_params(length=2)
 
 
-def _annotate(ax: Any, mat: Array, fmt: str, im: Any) -> None:
+def _annotate(
+    ax: Any, mat: Array, fmt: str, im: Any, few: NDArray[np.bool_] | None = None
+) -> None:
+    """Write each cell's value; cells marked in ``few`` get a dagger."""
     n = mat.shape[0]
     for i in range(n):
         for j in range(n):
@@ -62,7 +67,8 @@ def _annotate(ax: Any, mat: Array, fmt: str, im: Any) -> None:
                 continue
             r, g, b, _ = im.cmap(im.norm(v))
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-            ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=7,
+            text = format(v, fmt) + ("\u2020" if few is not None and few[i, j] else "")
+            ax.text(j, i, text, ha="center", va="center", fontsize=7,
                     color="white" if dark else "black", gid="annotation")
 
 
@@ -128,6 +134,7 @@ def plot_win_matrix(
     n = order.size
     sub = np.ix_(order, order)
     opts: dict[str, Any] = {"interpolation": "nearest", "aspect": "equal"}
+    few = None  # observed rates resting on few votes: marked, never shown as plain facts
     if kind == "counts":
         mat = np.asarray(votes.counts.count_matrix(), dtype=float)[sub]
         positive = mat[mat > 0]
@@ -140,6 +147,8 @@ def plot_win_matrix(
         if kind == "observed":
             mat = rate[sub]
             title = "observed win rate of row against column (ties count \u00bd)"
+            pair_votes = total[sub]
+            few = (pair_votes > 0) & (pair_votes < SPARSE_VOTES)
         else:
             mat = np.asarray(fit.win_probability(), dtype=float)[sub]
             title = "predicted probability that row beats column"
@@ -164,7 +173,17 @@ def plot_win_matrix(
     ax.set_ylabel("item (row)")
     ax.set_title(title, fontsize="medium")
     if annotated:
-        _annotate(ax, mat, fmt, im)
+        _annotate(ax, mat, fmt, im, few)
+    if few is not None and few.any():
+        if not annotated:
+            rows, cols = np.nonzero(few)
+            ax.scatter(cols, rows, s=4, c="black", marker=".", gid="few-votes")
+        mark = "\u2020" if annotated else "dot"
+        ax.set_title(
+            f"{title}\n{mark}: fewer than {SPARSE_VOTES} votes between the pair "
+            f"({int(few.sum()) // 2} pair(s)); such rates are unreliable",
+            fontsize="medium",
+        )
     if colorbar:
         ax.figure.colorbar(im, ax=ax, shrink=0.6, label=cbar)
     return ax
