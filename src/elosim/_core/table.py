@@ -63,6 +63,10 @@ LABELS: dict[str, str] = {
     "quasi_se": "Quasi-SE",
     "ordering_sd": "Ordering SD",
     "fraction_of_votes": "Share of votes",
+    "rmse": "RMSE",
+    "mean_ordering_sd": "Mean ordering SD",
+    "elo_ci_low": "Elo CI low",
+    "elo_ci_high": "Elo CI high",
 }
 
 #: ``to_latex`` switches to a ``longtable`` (which breaks across pages) above this many rows.
